@@ -1,0 +1,29 @@
+package cairn.db;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import cairn.journal.JournalEntry;
+
+@RegisterConstructorMapper(JournalEntry.class)
+public interface JournalDao {
+    @SqlUpdate("INSERT INTO user_logs (user_id, username, repository_id, repository_name, user_ip, action, "
+            + "action_date) VALUES (:userId, :username, :repoId, :repoName, :ip, :action, :at)")
+    void insert(@Bind("userId") Long userId, @Bind("username") String username, @Bind("repoId") Long repoId,
+            @Bind("repoName") String repoName, @Bind("ip") String ip, @Bind("action") String action,
+            @Bind("at") Instant at);
+
+    @SqlQuery("SELECT user_log_id AS id, user_id, username, repository_id AS repo_id, repository_name AS repo_name, "
+            + "user_ip AS ip, action, action_date AS at FROM user_logs WHERE repository_id = :repoId "
+            + "ORDER BY user_log_id DESC LIMIT :limit")
+    List<JournalEntry> forRepo(@Bind("repoId") long repoId, @Bind("limit") int limit);
+
+    @SqlQuery("SELECT user_log_id AS id, user_id, username, repository_id AS repo_id, repository_name AS repo_name, "
+            + "user_ip AS ip, action, action_date AS at FROM user_logs ORDER BY user_log_id DESC LIMIT :limit")
+    List<JournalEntry> latest(@Bind("limit") int limit);
+}

@@ -1,0 +1,68 @@
+package cairn.db;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import cairn.auth.User;
+
+@RegisterConstructorMapper(User.class)
+public interface UserDao {
+    String SELECT = "SELECT u.user_id AS id, u.username, u.password, u.active, u.admin, u.firstname, u.lastname, "
+            + "u.email, u.api_key, u.extern_type, u.extern_name, u.created_on, u.last_login FROM users u ";
+
+    @SqlQuery(SELECT + "WHERE u.user_id = :id")
+    Optional<User> byId(@Bind("id") long id);
+
+    @SqlQuery(SELECT + "WHERE u.username = :username")
+    Optional<User> byUsername(@Bind("username") String username);
+
+    /** By primary or extra e-mail address, lower-cased as Kallithea stores them. */
+    @SqlQuery(SELECT + "WHERE u.email = LOWER(:email) "
+            + "OR u.user_id IN (SELECT m.user_id FROM user_email_map m WHERE m.email = LOWER(:email))")
+    List<User> byEmail(@Bind("email") String email);
+
+    @SqlQuery(SELECT + "WHERE u.api_key = :key "
+            + "OR u.user_id IN (SELECT k.user_id FROM user_api_keys k WHERE k.api_key = :key "
+            + "AND (k.expires = -1 OR k.expires > :now))")
+    Optional<User> byApiKey(@Bind("key") String key, @Bind("now") long nowEpochSeconds);
+
+    @SqlQuery(SELECT + "ORDER BY u.username")
+    List<User> all();
+
+    @SqlUpdate("INSERT INTO users (username, password, active, admin, firstname, lastname, email, api_key, "
+            + "extern_type, created_on) VALUES (:username, :password, :active, :admin, :firstname, :lastname, "
+            + "LOWER(:email), :apiKey, 'internal', :now)")
+    @GetGeneratedKeys("user_id")
+    long insert(@Bind("username") String username, @Bind("password") String passwordHash,
+            @Bind("active") boolean active, @Bind("admin") boolean admin, @Bind("firstname") String firstname,
+            @Bind("lastname") String lastname, @Bind("email") String email, @Bind("apiKey") String apiKey,
+            @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE users SET last_login = :now WHERE user_id = :id")
+    void touchLogin(@Bind("id") long id, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE users SET active = :active WHERE user_id = :id")
+    void setActive(@Bind("id") long id, @Bind("active") boolean active);
+
+    @SqlUpdate("UPDATE users SET admin = :admin WHERE user_id = :id")
+    void setAdmin(@Bind("id") long id, @Bind("admin") boolean admin);
+
+    @SqlUpdate("UPDATE users SET password = :hash WHERE user_id = :id")
+    void setPassword(@Bind("id") long id, @Bind("hash") String hash);
+
+    @SqlUpdate("INSERT INTO users_groups (users_group_name, users_group_active, user_id, created_on) "
+            + "VALUES (:name, :active, :owner, :now)")
+    @GetGeneratedKeys("users_group_id")
+    long insertUserGroup(@Bind("name") String name, @Bind("active") boolean active, @Bind("owner") long ownerId,
+            @Bind("now") Instant now);
+
+    @SqlUpdate("INSERT INTO users_groups_members (users_group_id, user_id) VALUES (:group, :user)")
+    void addMember(@Bind("group") long userGroupId, @Bind("user") long userId);
+}

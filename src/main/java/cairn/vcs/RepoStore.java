@@ -1,0 +1,122 @@
+package cairn.vcs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.RepositoryCache.FileKey;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.util.FS;
+
+/**
+ * Repositories on disk under one root: {@code root/<name>} (Kallithea's layout) or {@code root/<name>.git}. Every path
+ * handed out is checked to lie inside the root, so no name can reach a file outside it.
+ */
+public final class RepoStore {
+    private static final Logger LOG = Logger.getLogger(RepoStore.class.getName());
+    private static final int MAX_DEPTH = 16;
+
+    private final Path root;
+
+    public RepoStore(Path root) throws IOException {
+        Files.createDirectories(root);
+        this.root = root.toRealPath();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The folder of the repository called {@code name}, or null if there is none on disk. */
+    public Path locate(String name) {
+        if (!RepoNames.isValid(name)) {
+            return null;
+        }
+        for (String candidate : new String[] {name, name + ".git"}) {
+            Path dir = inside(root.resolve(candidate));
+            if (dir != null && Files.isDirectory(dir)) {
+                return dir;
+            }
+        }
+        return null;
+    }
+
+    /** The path if it really is inside the root once links are followed, else null. */
+    private Path inside(Path p) {
+        try {
+            if (!Files.exists(p)) {
+                return null;
+            }
+            Path real = p.toRealPath();
+            return real.startsWith(root) && !real.equals(root) ? real : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    public static boolean isGitRepository(Path dir) {
+        return Files.isDirectory(dir) && FileKey.isGitRepository(dir.toFile(), FS.DETECTED);
+    }
+
+    /** Creates an empty bare repository {@code root/<name>}; refuses if anything exists at that path. */
+    public Path createGit(String name) throws IOException {
+        if (!RepoNames.isValid(name)) {
+            throw new IllegalArgumentException("invalid repository name: " + name);
+        }
+        Path dir = root.resolve(name).normalize();
+        if (!dir.startsWith(root) || Files.exists(dir) || Files.exists(root.resolve(name + ".git"))) {
+            throw new IOException("repository folder already exists: " + dir);
+        }
+        Files.createDirectories(dir.getParent());
+        try (Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build()) {
+            repo.create(true);
+        }
+        return dir;
+    }
+
+    /** A bare Git repository found on disk, named by its path under the root (without {@code .git}). */
+    public record Found(String name, Path dir) {
+    }
+
+    /**
+     * Every Git repository under the root, as {@code kallithea-cli repo-scan} finds them: folders that are
+     * repositories are not entered; other folders are groups. Hidden folders and moved-aside {@code rm__} ones are
+     * skipped.
+     */
+    public List<Found> scan() {
+        List<Found> found = new ArrayList<>();
+        walk(root, "", 0, found);
+        return found;
+    }
+
+    private void walk(Path dir, String prefix, int depth, List<Found> found) {
+        if (depth > MAX_DEPTH) {
+            return;
+        }
+        try (Stream<Path> children = Files.list(dir)) {
+            for (Path child : children.sorted().toList()) {
+                String fileName = child.getFileName().toString();
+                if (fileName.startsWith(".") || fileName.startsWith("rm__") || !Files.isDirectory(child)) {
+                    continue;
+                }
+                String name = prefix + RepoNames.fromUrl(fileName);
+                if (isGitRepository(child)) {
+                    if (RepoNames.isValid(name)) {
+                        found.add(new Found(name, child));
+                    } else {
+                        LOG.warning("repository folder " + child + " has a name Cairn cannot serve; skipped");
+                    }
+                } else if (RepoNames.isValid(name)) {
+                    walk(child, name + "/", depth + 1, found);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warning("cannot scan " + dir + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package cairn.vcs.git;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.http.server.GitServlet;
+import org.eclipse.jgit.lib.Config;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.RepositoryCache;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevObject;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.ReceiveCommand;
+import org.eclipse.jgit.transport.ReceivePack;
+import org.eclipse.jgit.transport.TransferConfig;
+import org.eclipse.jgit.transport.UploadPack;
+import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
+import org.eclipse.jgit.util.FS;
+
+import cairn.vcs.VcsProtocol;
+import cairn.vcs.VcsSession;
+
+/**
+ * JGit's GitServlet, configured like JGit's own server: repositories come from the already authorised
+ * {@link VcsSession} (never from the raw URL), uploads allow partial clone, and pushes are checked object by object,
+ * applied all-or-nothing and journaled.
+ */
+public final class CairnGitServlet extends GitServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(CairnGitServlet.class.getName());
+
+    public CairnGitServlet(boolean allowFilter, boolean fsckObjects) {
+        setRepositoryResolver((req, name) -> open(session(req)));
+        setUploadPackFactory((req, db) -> {
+            UploadPack up = new UploadPack(db);
+            Config cfg = new Config(db.getConfig());
+            cfg.setBoolean("uploadpack", null, "allowfilter", allowFilter);
+            up.setTransferConfig(new TransferConfig(cfg));
+            return up;
+        });
+        setReceivePackFactory((req, db) -> {
+            VcsSession session = session(req);
+            ReceivePack rp = new ReceivePack(db);
+            rp.setCheckReceivedObjects(fsckObjects);
+            rp.setRefLogIdent(new PersonIdent(session.user().username(),
+                    session.user().email() == null ? "" : session.user().email()));
+            rp.setPreReceiveHook((pack, commands) -> allOrNothing(commands));
+            VcsProtocol.Events events = (VcsProtocol.Events) req.getAttribute(GitProtocol.EVENTS_ATTRIBUTE);
+            rp.setPostReceiveHook((pack, commands) -> events.pushed(session, newCommits(db, commands)));
+            return rp;
+        });
+    }
+
+    private static VcsSession session(HttpServletRequest req) throws ServiceNotAuthorizedException {
+        Object s = req.getAttribute(GitProtocol.SESSION_ATTRIBUTE);
+        if (!(s instanceof VcsSession session)) {
+            // Only reachable through GitProtocol.serve, after the VcsFilter has authorised the request.
+            throw new ServiceNotAuthorizedException();
+        }
+        return session;
+    }
+
+    private static Repository open(VcsSession session) throws RepositoryNotFoundException {
+        try {
+            return RepositoryCache.open(RepositoryCache.FileKey.exact(session.folder().toFile(), FS.DETECTED), true);
+        } catch (IOException e) {
+            throw new RepositoryNotFoundException(session.repo().name(), e);
+        }
+    }
+
+    /** If any ref update of a push was refused, none is applied: a push is never half-applied. */
+    private static void allOrNothing(Collection<ReceiveCommand> commands) {
+        boolean refused = commands.stream().anyMatch(c -> c.getResult() != ReceiveCommand.Result.NOT_ATTEMPTED);
+        if (refused) {
+            for (ReceiveCommand c : commands) {
+                if (c.getResult() == ReceiveCommand.Result.NOT_ATTEMPTED) {
+                    c.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "another ref of this push was refused");
+                }
+            }
+        }
+    }
+
+    /** The commits a push made reachable that no ref reached before, newest first. */
+    static List<String> newCommits(Repository db, Collection<ReceiveCommand> commands) {
+        List<String> ids = new ArrayList<>();
+        Map<String, ObjectId> before = new HashMap<>();
+        try (RevWalk walk = new RevWalk(db)) {
+            for (Ref ref : db.getRefDatabase().getRefs()) {
+                if (ref.getObjectId() != null) {
+                    before.put(ref.getName(), ref.getObjectId());
+                }
+            }
+            boolean any = false;
+            for (ReceiveCommand c : commands) {
+                if (c.getResult() != ReceiveCommand.Result.OK) {
+                    continue;
+                }
+                before.remove(c.getRefName());
+                if (!c.getOldId().equals(ObjectId.zeroId())) {
+                    before.put(c.getRefName() + "\0old", c.getOldId());
+                }
+                if (!c.getNewId().equals(ObjectId.zeroId())) {
+                    RevObject o = walk.peel(walk.parseAny(c.getNewId()));
+                    if (o instanceof RevCommit commit) {
+                        walk.markStart(commit);
+                        any = true;
+                    }
+                }
+            }
+            if (!any) {
+                return ids;
+            }
+            for (ObjectId old : before.values()) {
+                RevObject o = walk.peel(walk.parseAny(old));
+                if (o instanceof RevCommit commit) {
+                    walk.markUninteresting(commit);
+                }
+            }
+            for (RevCommit c : walk) {
+                ids.add(c.name());
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not list the commits of a push", e);
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,50 @@
+package cairn.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import cairn.auth.User;
+import cairn.vcs.Repo;
+
+/**
+ * Clone URLs from Kallithea's template, e.g. {@code {scheme}://{user}@{netloc}/{repo}}. {@code {netloc}} is the host
+ * with the context path (as Kallithea includes a proxy prefix); for anonymous visitors {@code {user}@} is dropped.
+ */
+public final class CloneUrls {
+    private final String template;
+
+    public CloneUrls(String template) {
+        this.template = template;
+    }
+
+    public String byName(HttpServletRequest req, User user, Repo repo) {
+        return fill(req, user, repo.name(), repo.id());
+    }
+
+    public String byId(HttpServletRequest req, User user, Repo repo) {
+        return fill(req, user, "_" + repo.id(), repo.id());
+    }
+
+    private String fill(HttpServletRequest req, User user, String repoPath, long id) {
+        String host = req.getServerName();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        boolean defaultPort = (req.getScheme().equals("http") && req.getServerPort() == 80)
+                || (req.getScheme().equals("https") && req.getServerPort() == 443);
+        String netloc = host + (defaultPort ? "" : ":" + req.getServerPort()) + req.getContextPath();
+        String t = template;
+        if (user == null || user.isDefault()) {
+            t = t.replace("{user}@", "").replace("{user}", "");
+        }
+        return t.replace("{scheme}", req.getScheme())
+                .replace("{user}", user == null ? "" : urlEncode(user.username()))
+                .replace("{netloc}", netloc)
+                .replace("{prefix}", req.getContextPath())
+                .replace("{repoid}", Long.toString(id))
+                .replace("{repo}", repoPath);
+    }
+
+    private static String urlEncode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
