@@ -75,6 +75,7 @@ public final class RepoStore {
         Files.createDirectories(dir.getParent());
         try (Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build()) {
             repo.create(true);
+            repo.updateRef("HEAD").link("refs/heads/main");
         }
         return dir;
     }

@@ -48,6 +48,11 @@ public final class CairnGitServlet extends GitServlet {
             Config cfg = new Config(db.getConfig());
             cfg.setBoolean("uploadpack", null, "allowfilter", allowFilter);
             up.setTransferConfig(new TransferConfig(cfg));
+            String protocol = req.getHeader("Git-Protocol");
+            if (protocol != null) {
+                // how a client asks for protocol v2 over HTTP, e.g. "version=2"
+                up.setExtraParameters(List.of(protocol.split(":")));
+            }
             return up;
         });
         setReceivePackFactory((req, db) -> {
@@ -56,9 +61,12 @@ public final class CairnGitServlet extends GitServlet {
             rp.setCheckReceivedObjects(fsckObjects);
             rp.setRefLogIdent(new PersonIdent(session.user().username(),
                     session.user().email() == null ? "" : session.user().email()));
-            rp.setPreReceiveHook((pack, commands) -> allOrNothing(commands));
+            rp.setPreReceiveHook((pack, commands) -> allOrNothing(db, pack.getAllCommands()));
             VcsProtocol.Events events = (VcsProtocol.Events) req.getAttribute(GitProtocol.EVENTS_ATTRIBUTE);
-            rp.setPostReceiveHook((pack, commands) -> events.pushed(session, newCommits(db, commands)));
+            rp.setPostReceiveHook((pack, commands) -> {
+                events.pushed(session, newCommits(db, commands));
+                adoptHead(db, commands);
+            });
             return rp;
         });
     }
@@ -80,8 +88,16 @@ public final class CairnGitServlet extends GitServlet {
         }
     }
 
-    /** If any ref update of a push was refused, none is applied: a push is never half-applied. */
-    private static void allOrNothing(Collection<ReceiveCommand> commands) {
+    /**
+     * If any ref update of a push is refused, none is applied: a push is never half-applied. JGit checks the old ids
+     * only while applying, ref by ref, so they are checked here first.
+     */
+    private static void allOrNothing(Repository db, Collection<ReceiveCommand> commands) {
+        for (ReceiveCommand c : commands) {
+            if (c.getResult() == ReceiveCommand.Result.NOT_ATTEMPTED && !oldIdMatches(db, c)) {
+                c.setResult(ReceiveCommand.Result.LOCK_FAILURE, "the ref is no longer at the old id sent");
+            }
+        }
         boolean refused = commands.stream().anyMatch(c -> c.getResult() != ReceiveCommand.Result.NOT_ATTEMPTED);
         if (refused) {
             for (ReceiveCommand c : commands) {
@@ -92,13 +108,45 @@ public final class CairnGitServlet extends GitServlet {
         }
     }
 
+    private static boolean oldIdMatches(Repository db, ReceiveCommand c) {
+        try {
+            Ref ref = db.getRefDatabase().exactRef(c.getRefName());
+            ObjectId current = ref == null || ref.getObjectId() == null ? ObjectId.zeroId() : ref.getObjectId();
+            return current.equals(c.getOldId());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A repository whose HEAD names no existing branch (a new one, or one created by another tool with another
+     * default branch) adopts the first branch pushed to it, so clones check something out.
+     */
+    private static void adoptHead(Repository db, Collection<ReceiveCommand> commands) {
+        try {
+            Ref head = db.exactRef("HEAD");
+            if (head != null && head.getObjectId() != null) {
+                return;
+            }
+            for (ReceiveCommand c : commands) {
+                if (c.getResult() == ReceiveCommand.Result.OK && c.getRefName().startsWith("refs/heads/")
+                        && !c.getNewId().equals(ObjectId.zeroId())) {
+                    db.updateRef("HEAD").link(c.getRefName());
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not point HEAD at a pushed branch", e);
+        }
+    }
+
     /** The commits a push made reachable that no ref reached before, newest first. */
     static List<String> newCommits(Repository db, Collection<ReceiveCommand> commands) {
         List<String> ids = new ArrayList<>();
         Map<String, ObjectId> before = new HashMap<>();
         try (RevWalk walk = new RevWalk(db)) {
             for (Ref ref : db.getRefDatabase().getRefs()) {
-                if (ref.getObjectId() != null) {
+                if (!ref.isSymbolic() && ref.getObjectId() != null) {
                     before.put(ref.getName(), ref.getObjectId());
                 }
             }

@@ -1,0 +1,98 @@
+package cairn;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+import cairn.auth.Authenticator;
+import cairn.auth.PermissionService;
+import cairn.auth.User;
+import cairn.auth.UserService;
+import cairn.cache.Caches;
+import cairn.config.Key;
+import cairn.config.Keys;
+import cairn.config.Settings;
+import cairn.db.Database;
+import cairn.db.JournalDao;
+import cairn.db.PermissionDao;
+import cairn.db.RepoDao;
+import cairn.db.UserDao;
+import cairn.journal.JournalService;
+import cairn.vcs.RepoService;
+import cairn.vcs.RepoStore;
+
+/**
+ * The one set of services every surface (Git endpoint, JSON-RPC, UI) works through, built in one place from the
+ * settings. DAOs stay inside: nothing outside a service touches them.
+ */
+public final class Services implements AutoCloseable {
+    public final Settings settings;
+    public final UserService users;
+    public final PermissionService permissions;
+    public final RepoService repos;
+    public final JournalService journal;
+    public final Authenticator authenticator;
+    private final Database database;
+    private final Caches caches;
+
+    private Services(Settings settings, Database database, Caches caches) throws IOException {
+        this.settings = settings;
+        this.database = database;
+        this.caches = caches;
+        Clock clock = Clock.systemUTC();
+        PermissionDao permissionDao = new PermissionDao(database.jdbi());
+        RepoDao repoDao = database.dao(RepoDao.class);
+        users = new UserService(database.dao(UserDao.class), permissionDao, caches,
+                Duration.ofSeconds(settings.integer(Keys.AUTH_CACHE_SECONDS)), clock);
+        permissions = new PermissionService(permissionDao, repoDao, caches);
+        repos = new RepoService(repoDao, new RepoStore(settings.reposDir()), permissions, users, clock);
+        journal = new JournalService(database.dao(JournalDao.class), clock);
+        authenticator = new Authenticator(users, settings.bool(Keys.CONTAINER_AUTH));
+    }
+
+    /** Checks the folders, opens (and migrates) the database, and builds the services. */
+    public static Services open(Settings settings) throws IOException {
+        requireWritable(settings, settings.dataDir(), Keys.DATA_DIR);
+        requireWritable(settings, settings.reposDir(), Keys.REPOS_DIR);
+        Database database = Database.open(settings);
+        Caches caches = new Caches();
+        try {
+            return new Services(settings, database, caches);
+        } catch (IOException | RuntimeException e) {
+            caches.close();
+            database.close();
+            throw e;
+        }
+    }
+
+    /**
+     * First start (the default and admin users) and, if the ini says so, the scan of the repository root. Returns the
+     * admin user.
+     */
+    public User setUp() {
+        User admin = Setup.run(users, permissions, settings.string(Keys.ADMIN_PASSWORD));
+        if (settings.bool(Keys.SCAN_ON_START)) {
+            repos.scan(admin);
+        }
+        return admin;
+    }
+
+    private static void requireWritable(Settings settings, Path dir, Key key) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw settings.bad(key, "cannot create folder " + dir + ": " + e.getMessage());
+        }
+        if (!Files.isWritable(dir)) {
+            throw settings.bad(key, "folder " + dir + " is not writable");
+        }
+    }
+
+    @Override
+    public void close() {
+        caches.close();
+        database.close();
+    }
+}

@@ -1,0 +1,204 @@
+package cairn.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import cairn.testing.CairnProcess;
+import cairn.testing.Git;
+import cairn.testing.MariaDb;
+
+/**
+ * Cairn on a real MariaDB (a private server started for this test): the Flyway history migrates, Git pushes and pulls
+ * over HTTP work and are journaled, and a second start on the same database finds everything in place.
+ */
+class MariaDbIT {
+    private static final String ADMIN_PASSWORD = "Adm1n-Secret-xyz";
+    /** Environment that could override the ini's admin credentials is neutralised. */
+    private static final Map<String, String> ENV = Map.of("CAIRN_ADMIN_PASSWORD", "", "CAIRN_ADMIN_API_KEY", "",
+            "CAIRN_CONFIG", "");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void cairnRunsOnMariaDb() throws Exception {
+        Git git = new Git(tmp.resolve("home"));
+        Path data = tmp.resolve("data");
+        Path bare = Files.createDirectories(data.resolve("repos/team"));
+        git.run(bare, "init", "-q", "--bare", "proj.git").expectOk();
+
+        try (MariaDb db = MariaDb.start()) {
+            Path ini = tmp.resolve("cairn.ini");
+            Files.writeString(ini, "[cairn]\n"
+                    + "data_dir = " + data + "\n"
+                    + "admin_password = " + ADMIN_PASSWORD + "\n"
+                    + "\n[database]\n"
+                    + "url = " + db.jdbcUrl() + "\n"
+                    + "user = " + MariaDb.USER + "\n"
+                    + "password = " + MariaDb.PASSWORD + "\n");
+
+            String c1;
+            String c2;
+            // First start: Flyway creates the schema, Setup creates the users, the scan registers team/proj.
+            try (CairnProcess cairn = CairnProcess.start(tmp.resolve("run1"), ENV, "--port", "0", "--host",
+                    "127.0.0.1", "--config", ini.toString())) {
+                try {
+                    String anon = cairn.baseUrl() + "team/proj.git";
+                    String admin = anon.replace("http://", "http://admin:" + ADMIN_PASSWORD + "@");
+
+                    Path work = tmp.resolve("work");
+                    git.run(tmp, "clone", "-q", admin, work.toString()).expectOk();
+                    git.commit(work, "first commit");
+                    c1 = git.head(work);
+                    git.commit(work, "second commit");
+                    c2 = git.head(work);
+                    git.run(work, "push", "-q", "origin", "HEAD:refs/heads/main").expectOk();
+
+                    Path copy = tmp.resolve("copy");
+                    git.run(tmp, "clone", "-q", admin, copy.toString()).expectOk();
+                    assertEquals(c2, git.head(copy), "second clone's HEAD");
+                    String log = git.run(copy, "log", "--format=%H").expectOk().out();
+                    assertEquals(List.of(c2, c1), lines(log), "history of the second clone");
+
+                    // Pushes without (or with wrong) credentials are refused and change nothing.
+                    git.commit(copy, "unauthorised commit");
+                    Git.Result anonPush = git.run(copy, "push", anon, "HEAD:refs/heads/main");
+                    assertNotEquals(0, anonPush.exit(), "anonymous push must fail:\n" + anonPush.out());
+                    Git.Result badPush = git.run(copy, "push",
+                            anon.replace("http://", "http://admin:wrong-password@"), "HEAD:refs/heads/main");
+                    assertNotEquals(0, badPush.exit(), "push with a wrong password must fail:\n" + badPush.out());
+                    assertEquals(c2, remoteMain(git, tmp, admin), "remote main after refused pushes");
+                } finally {
+                    dump("first start", cairn);
+                }
+            }
+
+            // Second start on the same database: nothing migrated again, nothing created twice.
+            try (CairnProcess cairn = CairnProcess.start(tmp.resolve("run2"), ENV, "--port", "0", "--host",
+                    "127.0.0.1", "--config", ini.toString())) {
+                try {
+                    String admin = (cairn.baseUrl() + "team/proj.git").replace("http://",
+                            "http://admin:" + ADMIN_PASSWORD + "@");
+                    assertEquals(c2, remoteMain(git, tmp, admin), "remote main after restart");
+                    Path again = tmp.resolve("again");
+                    git.run(tmp, "clone", "-q", admin, again.toString()).expectOk();
+                    assertEquals(c2, git.head(again));
+                    String out = cairn.output();
+                    assertFalse(out.contains("created user 'admin'"), "admin created again:\n" + out);
+                    assertFalse(out.contains("created the default"), "default user created again:\n" + out);
+                    assertFalse(out.contains("registered repository"), "repository registered again:\n" + out);
+                } finally {
+                    dump("second start", cairn);
+                }
+            }
+
+            try (Connection c = db.connect()) {
+                assertTrue(one(c, "SELECT VERSION()").contains("MariaDB"), "server is MariaDB");
+
+                List<List<String>> history = rows(c, "SELECT version, CASE WHEN success THEN 'ok' ELSE 'failed' END "
+                        + "FROM flyway_schema_history "
+                        + "WHERE version IS NOT NULL ORDER BY installed_rank");
+                assertEquals(List.of(List.of("1", "ok")), history, "flyway_schema_history (version, success)");
+
+                List<String> tables = column(c, "SELECT table_name FROM information_schema.tables "
+                        + "WHERE table_schema = DATABASE()");
+                for (String t : List.of("users", "repositories", "repo_groups", "user_logs", "permissions")) {
+                    assertTrue(tables.contains(t), "table " + t + " in " + tables);
+                }
+
+                assertEquals("1", one(c, "SELECT COUNT(*) FROM users WHERE username = 'admin'"), "admin users");
+                assertEquals("1", one(c, "SELECT COUNT(*) FROM users WHERE username = 'default'"), "default users");
+                assertEquals("2", one(c, "SELECT COUNT(*) FROM users"), "users");
+                assertEquals("1", one(c, "SELECT COUNT(*) FROM users WHERE username = 'admin' AND admin"), "admin flag");
+
+                assertEquals(List.of(List.of("team/proj", "team")), rows(c, "SELECT r.repo_name, g.group_name "
+                        + "FROM repositories r LEFT JOIN repo_groups g ON g.group_id = r.group_id"),
+                        "repositories with their groups");
+                assertEquals(List.of("team"), column(c, "SELECT group_name FROM repo_groups"), "repo groups");
+
+                List<List<String>> journal = rows(c, "SELECT action, username, repository_name FROM user_logs "
+                        + "ORDER BY user_log_id");
+                assertTrue(journal.contains(List.of("pull", "admin", "team/proj")), "a pull by admin in " + journal);
+                List<String> pushes = new ArrayList<>();
+                for (List<String> row : journal) {
+                    if (row.get(0).startsWith("push:")) {
+                        pushes.add(row.get(0));
+                        assertEquals(List.of("admin", "team/proj"), row.subList(1, 3), "push row " + row);
+                    }
+                }
+                assertEquals(1, pushes.size(), "exactly one (accepted) push journaled: " + journal);
+                String push = pushes.get(0);
+                assertTrue(push.contains(c1) && push.contains(c2), "push row " + push + " names " + c1 + " and " + c2);
+            } catch (SQLException e) {
+                throw new AssertionError("JDBC check failed: " + e + "\nMariaDB log:\n" + db.errorLog(), e);
+            }
+        }
+    }
+
+    private static String remoteMain(Git git, Path dir, String url) throws Exception {
+        String out = git.run(dir, "ls-remote", url, "refs/heads/main")
+                .expectOk().out().trim();
+        return out.isEmpty() ? "" : out.split("\\s+")[0];
+    }
+
+    private static List<String> lines(String s) {
+        List<String> out = new ArrayList<>();
+        for (String l : s.split("\n")) {
+            if (!l.isBlank()) {
+                out.add(l.trim());
+            }
+        }
+        return out;
+    }
+
+    private static void dump(String what, CairnProcess cairn) {
+        System.out.println("---- Cairn output, " + what + " ----\n" + cairn.output());
+    }
+
+    private static List<List<String>> rows(Connection c, String sql) throws SQLException {
+        List<List<String>> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> column(Connection c, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (List<String> row : rows(c, sql)) {
+            out.add(row.get(0));
+        }
+        return out;
+    }
+
+    private static String one(Connection c, String sql) throws SQLException {
+        List<String> col = column(c, sql);
+        assertEquals(1, col.size(), "one row from " + sql);
+        return col.get(0);
+    }
+}
