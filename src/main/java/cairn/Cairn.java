@@ -74,5 +74,6 @@ public final class Cairn implements ServletContextListener {
             services.close();
             services = null;
         }
+        cairn.db.Database.deregisterDrivers();
     }
 }

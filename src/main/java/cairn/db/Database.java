@@ -116,7 +116,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** Drivers loaded by this webapp's class loader must go with it, or a redeploy leaks the old loader. */
-    private static void deregisterDrivers() {
+    public static void deregisterDrivers() {
         ClassLoader mine = Database.class.getClassLoader();
         for (Driver d : Collections.list(DriverManager.getDrivers())) {
             if (d.getClass().getClassLoader() == mine) {
