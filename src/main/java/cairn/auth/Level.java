@@ -27,11 +27,11 @@ public enum Level {
     /** "read" of "repository.read"; the kind prefix is not checked. */
     public static Level ofPermissionName(String permissionName) {
         String suffix = permissionName.substring(permissionName.lastIndexOf('.') + 1);
-        return valueOf(suffix.toUpperCase());
+        return valueOf(suffix.toUpperCase(java.util.Locale.ROOT));
     }
 
     public String permissionName(Kind kind) {
-        return kind.prefix + "." + name().toLowerCase();
+        return kind.prefix + "." + name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The three kinds of object that carry levels. */

@@ -72,7 +72,9 @@ public final class Settings {
         Map<String, String> raw = new HashMap<>();
         for (Iterator<String> it = ini.getKeys(); it.hasNext(); ) {
             String k = it.next();
-            raw.put(k.replace("..", "."), ini.getString(k));
+            // getProperty, not getString: values are literal (a password may contain "${")
+            Object v = ini.getProperty(k);
+            raw.put(k.replace("..", "."), v == null ? "" : v.toString());
         }
         return raw;
     }

@@ -69,6 +69,10 @@ public final class Database implements AutoCloseable {
             Path dir = settings.dataDir().resolve("db");
             url = "jdbc:h2:file:" + dir.resolve("cairn") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
         }
+        if (url.startsWith("jdbc:mariadb:")) {
+            // MySQL Connector/J speaks to MariaDB too, but only under its own URL scheme
+            url = "jdbc:mysql:" + url.substring("jdbc:mariadb:".length());
+        }
         HikariConfig cfg = new HikariConfig();
         cfg.setPoolName("cairn");
         cfg.setJdbcUrl(url);

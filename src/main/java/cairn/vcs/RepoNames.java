@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * The rule for repository and group names: slash-separated segments of letters, digits, '.', '_' and '-', none empty,
- * none starting with '.', '_' or '-' (/_<id> is the permanent URL form), nothing that could leave the root.
+ * none starting with '.', '_' or '-' (/_<id> is the permanent URL form) or "rm__" (folders moved aside), none
+ * ending with ".git" (URLs may add it) or ".lock", nothing that could leave the root.
  */
 public final class RepoNames {
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -18,7 +19,8 @@ public final class RepoNames {
             return false;
         }
         for (String segment : name.split("/", -1)) {
-            if (!SEGMENT.matcher(segment).matches() || segment.endsWith(".lock")) {
+            if (!SEGMENT.matcher(segment).matches() || segment.endsWith(".lock") || segment.endsWith(".git")
+                    || segment.startsWith("rm__")) {
                 return false;
             }
         }

@@ -39,7 +39,7 @@ public final class RepoStore {
         }
         for (String candidate : new String[] {name, name + ".git"}) {
             Path dir = inside(root.resolve(candidate));
-            if (dir != null && Files.isDirectory(dir)) {
+            if (dir != null && looksLikeRepository(dir)) {
                 return dir;
             }
         }
@@ -59,6 +59,11 @@ public final class RepoStore {
         }
     }
 
+    /** A Git repository, or a Mercurial one (served by a later protocol); a group folder is neither. */
+    static boolean looksLikeRepository(Path dir) {
+        return isGitRepository(dir) || Files.isDirectory(dir.resolve(".hg"));
+    }
+
     public static boolean isGitRepository(Path dir) {
         return Files.isDirectory(dir) && FileKey.isGitRepository(dir.toFile(), FS.DETECTED);
     }
@@ -69,7 +74,10 @@ public final class RepoStore {
             throw new IllegalArgumentException("invalid repository name: " + name);
         }
         Path dir = root.resolve(name).normalize();
-        if (!dir.startsWith(root) || Files.exists(dir) || Files.exists(root.resolve(name + ".git"))) {
+        if (!dir.startsWith(root) || !existingAncestorInside(dir)) {
+            throw new IOException("repository folder would lie outside the repository root: " + dir);
+        }
+        if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.exists(root.resolve(name + ".git"))) {
             throw new IOException("repository folder already exists: " + dir);
         }
         Files.createDirectories(dir.getParent());
@@ -78,6 +86,15 @@ public final class RepoStore {
             repo.updateRef("HEAD").link("refs/heads/main");
         }
         return dir;
+    }
+
+    /** Whether the deepest existing folder on the way to {@code p} is inside the root once links are followed. */
+    private boolean existingAncestorInside(Path p) throws IOException {
+        Path existing = p.getParent();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing != null && existing.toRealPath().startsWith(root);
     }
 
     /** A bare Git repository found on disk, named by its path under the root (without {@code .git}). */
@@ -102,7 +119,8 @@ public final class RepoStore {
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : children.sorted().toList()) {
                 String fileName = child.getFileName().toString();
-                if (fileName.startsWith(".") || fileName.startsWith("rm__") || !Files.isDirectory(child)) {
+                if (fileName.startsWith(".") || fileName.startsWith("rm__") || !Files.isDirectory(child)
+                        || !child.toRealPath().startsWith(root)) {
                     continue;
                 }
                 String name = prefix + RepoNames.fromUrl(fileName);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -111,9 +110,6 @@ class LevelTest {
         assertEquals(level, Level.ofPermissionName(level.permissionName(kind)));
     }
 
-    @Disabled("bug: Level.ofPermissionName / permissionName use toUpperCase()/toLowerCase() without Locale.ROOT;"
-            + " under a Turkish default locale 'repository.write' -> 'WRİTE' (IllegalArgumentException) and"
-            + " ADMIN.permissionName(REPOSITORY) -> 'repository.admın'")
     @Test
     void namesDoNotDependOnTheDefaultLocale() {
         Locale saved = Locale.getDefault();

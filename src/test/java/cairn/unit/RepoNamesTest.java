@@ -20,7 +20,7 @@ class RepoNamesTest {
 
     static Stream<String> validNames() {
         return Stream.of("a", "A", "7", "repo", "my-repo", "my_repo", "my.repo", "Repo-1_2.3", "a..b", "a-", "a_",
-                "a.", "x.git", "rm__x", "group/repo", "a/b/c/d/e", "g1/sub-group/repo.name", "lock", "a.locks",
+                "a.", "group/repo", "a/b/c/d/e", "g1/sub-group/repo.name", "lock", "a.locks",
                 "a.lock.b", SEG100, SEG100 + "/" + SEG100 + "/" + "c".repeat(53) /* exactly 255 */);
     }
 
@@ -32,7 +32,7 @@ class RepoNamesTest {
 
     static Stream<String> invalidNames() {
         return Stream.of(null, "", " ", "..", ".", "../x", "x/..", "a/../b", "a/./b", "./a", "a//b", "/a", "a/",
-                "/", "//", ".hidden", "a/.hidden", "a/.git", "_1", "_", "a/_1", "-x", "a/-x", "a\\b", "..\\x",
+                "/", "//", ".hidden", "a/.hidden", "a/.git", "x.git", "g/x.git", "rm__x", "g/rm__x", "_1", "_", "a/_1", "-x", "a/-x", "a\\b", "..\\x",
                 "a\\..\\b", "%2e%2e", "%2e%2e/x", "a%2fb", "%2E", "a b", " a", "a ", "a:b", "a;b", "a?b", "a#b",
                 "a*b", "a~b", "~a", "a\nb", "a\u0000b", "\u00fcber", "r\u00e9po", "a+b", "a@b", "a$b",
                 SEG100 + "a", "ok/" + SEG100 + "a",

@@ -19,7 +19,6 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -320,9 +319,6 @@ class SettingsTest {
         assertEquals("Quoted Realm", s.string(Keys.REALM));
     }
 
-    @Disabled("bug: Settings reads values with INIConfiguration.getString, which interpolates ${...}: a value such as"
-            + " 'password = a${sys:user.name}b' (or ${env:...}) is silently replaced by a system property or"
-            + " environment variable instead of being taken literally")
     @Test
     void valuesAreTakenLiterally() throws IOException {
         Path file = ini("[database]\npassword = a${sys:user.name}b\n[cairn]\ntitle = ${sys:java.version}\n");
