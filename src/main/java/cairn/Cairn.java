@@ -12,6 +12,8 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 
+import cairn.api.Api;
+import cairn.api.ApiServlet;
 import cairn.config.ConfigException;
 import cairn.config.ConfigLocator;
 import cairn.config.Keys;
@@ -66,6 +68,9 @@ public final class Cairn implements ServletContextListener {
                 new CloneUrls(settings.string(Keys.CLONE_URI_TMPL)), settings.string(Keys.TITLE)));
         ui.addMapping("/");
         ui.setLoadOnStartup(2);
+
+        ctx.addServlet("cairn-api", new ApiServlet(Api.registry(services), services.users, services.permissions))
+                .addMapping("/_admin/api");
     }
 
     @Override

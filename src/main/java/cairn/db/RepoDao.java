@@ -47,6 +47,12 @@ public interface RepoDao {
     @SqlUpdate("UPDATE repositories SET private = :private WHERE repo_id = :id")
     void setPrivate(@Bind("id") long id, @Bind("private") boolean isPrivate);
 
+    @SqlUpdate("UPDATE repositories SET fork_id = NULL WHERE fork_id = :id")
+    void detachForks(@Bind("id") long id);
+
+    @SqlUpdate("DELETE FROM repositories WHERE repo_id = :id")
+    void delete(@Bind("id") long id);
+
     @SqlQuery(SELECT_GROUP + "WHERE g.group_name = :name")
     Optional<RepoGroup> groupByName(@Bind("name") String name);
 

@@ -119,16 +119,37 @@ public final class RepoService {
         return fallback;
     }
 
+    /** What a rescan changed: repositories registered, and rows dropped because their folder is gone. */
+    public record Rescan(List<String> added, List<String> removed) {
+    }
+
     /**
      * Registers every repository found on disk that the database does not know, owned by {@code owner}. Rows whose
-     * folder is missing are reported and kept: the disk may come back (a mount), and nothing is lost.
+     * folder is missing are reported and kept unless {@code removeObsolete}: the disk may come back (a mount).
      */
-    public int scan(User owner) {
+    public Rescan rescan(User owner, boolean removeObsolete) {
+        List<String> added = scan(owner);
+        List<String> removed = new java.util.ArrayList<>();
+        if (removeObsolete) {
+            for (Repo r : dao.all()) {
+                if (store.locate(r.name()) == null) {
+                    dao.detachForks(r.id());
+                    dao.delete(r.id());
+                    removed.add(r.name());
+                }
+            }
+            permissions.changed();
+        }
+        return new Rescan(added, removed);
+    }
+
+    /** Registers repositories found on disk that the database does not know; returns their names. */
+    public List<String> scan(User owner) {
         Set<String> known = new HashSet<>();
         for (Repo r : dao.all()) {
             known.add(r.name());
         }
-        int added = 0;
+        List<String> added = new java.util.ArrayList<>();
         for (RepoStore.Found f : store.scan()) {
             if (known.remove(f.name())) {
                 continue;
@@ -139,7 +160,7 @@ public final class RepoService {
             }
             register(f.name(), owner, false, null, ensureGroups(RepoNames.parent(f.name()), owner));
             LOG.info("registered repository " + f.name() + " found at " + f.dir());
-            added++;
+            added.add(f.name());
         }
         for (String missing : known) {
             LOG.warning("repository " + missing + " is in the database but not under " + store.root());

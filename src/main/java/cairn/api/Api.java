@@ -1,0 +1,15 @@
+package cairn.api;
+
+import cairn.Services;
+
+/** Every method group of the JSON-RPC API, registered in one place. */
+public final class Api {
+    private Api() {
+    }
+
+    public static ApiRegistry registry(Services services) {
+        ApiRegistry r = new ApiRegistry();
+        new ServerMethods(services).register(r);
+        return r;
+    }
+}
