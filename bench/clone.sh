@@ -10,7 +10,8 @@
 #   REPO_COMMITS REPO_FILES REPO_LARGE REPO_LARGE_MIB REPO_SEED   make-repo.sh arguments [30000 3000 2 8 1]
 #                      (git.git size: 80000 4000 4 8 1); BITMAP=1 writes a reachability bitmap [0]
 #   TESTS              clone-bench.sh tests [clone_v2 clone_v0 shallow partial]
-#   RUNS               repetitions per test, medians are reported [3];  WARMUP=1 adds an unreported first run [0]
+#   RUNS               repetitions per test, medians are reported [3];  WARMUP=0 drops the unreported first run
+#                      of every test (JIT, caches) [1]
 #   SERVERS            which servers, in this order [cgit cairn]
 #   CAIRN_JAVA_OPTS    JVM options of Cairn [-Xmx1g]
 #   TEST_TIMEOUT       seconds one test (all its runs) of one server may take before it is killed [1800]
@@ -39,7 +40,7 @@ REPO_SEED=${REPO_SEED:-1}
 BITMAP=${BITMAP:-0}
 TESTS=${TESTS:-clone_v2 clone_v0 shallow partial}
 RUNS=${RUNS:-3}
-WARMUP=${WARMUP:-0}
+WARMUP=${WARMUP:-1}
 SERVERS=${SERVERS:-cgit cairn}
 CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:--Xmx1g}
 TEST_TIMEOUT=${TEST_TIMEOUT:-1800}
@@ -201,8 +202,10 @@ start_cairn() { # sets BASE, SERVER_PID, CAIRN_PID
   fi
 }
 
-# "peak_used_mib max_committed_mib" of Cairn's heap from line A+1 of the GC log and line J+1 of the jstat samples on:
-# the heap used just before each collection (a true local peak) and the sampled used (eden + survivors + old)
+# "peak_used_mib peak_live_mib max_committed_mib" of Cairn's heap from line G+1 of the GC log and line J+1 of the jstat
+# samples on. Used: the larger of the heap used just before each collection (a true local peak, garbage included) and
+# the sampled used (eden + survivors + old). After GC: the largest heap left after a collection ("-": none happened);
+# a young collection leaves the old generation's garbage, so it is an upper bound of the live data.
 heap_peak() { # gc_from_line jstat_from_line
   local g="" j=""
   if [ -f "$RUN_DIR/cairn-gc.log" ]; then
@@ -211,8 +214,8 @@ heap_peak() { # gc_from_line jstat_from_line
         return u == "G" ? v * 1024 : u == "K" ? v / 1024 : u == "B" ? v / 1048576 : v }
       match($0, /[0-9]+[BKMG]->[0-9]+[BKMG]\([0-9]+[BKMG]\)/) {
         s = substr($0, RSTART, RLENGTH); split(s, a, /->|\(|\)/)
-        if (mib(a[1]) > u) u = mib(a[1]); if (mib(a[3]) > c) c = mib(a[3]) }
-      END { printf "%d %d\n", u, c }')
+        if (mib(a[1]) > u) u = mib(a[1]); if (mib(a[2]) > l) l = mib(a[2]); if (mib(a[3]) > c) c = mib(a[3]); n++ }
+      END { printf "%d %s %d\n", u, n ? sprintf("%d", l) : "-", c }')
   fi
   if [ -s "$RUN_DIR/cairn-jstat.txt" ]; then
     j=$(awk -v from="$2" '
@@ -222,7 +225,7 @@ heap_peak() { # gc_from_line jstat_from_line
         if (u > mu) mu = u; if (c > mc) mc = c }
       END { printf "%d %d\n", mu / 1024, mc / 1024 }' "$RUN_DIR/cairn-jstat.txt")
   fi
-  echo "${g:-0 0} ${j:-0 0}" | awk '{ printf "%d %d\n", ($1 > $3 ? $1 : $3), ($2 > $4 ? $2 : $4) }'
+  echo "${g:-0 - 0} ${j:-0 0}" | awk '{ printf "%d %s %d\n", ($1 > $4 ? $1 : $4), $2, ($3 > $5 ? $3 : $5) }'
 }
 lines() { if [ -f "$1" ]; then wc -l < "$1"; else echo 0; fi; }
 
@@ -245,7 +248,10 @@ bench_server() { # label
     BENCH_PID=$!
     wait "$BENCH_PID" || rc=$?
     BENCH_PID=""
-    [ "$rc" = 0 ] || log "$label $t: clone-bench.sh exited with $rc$([ "$rc" = 124 ] && echo " (timed out after $TEST_TIMEOUT s)")"
+    if [ "$rc" != 0 ]; then
+      log "$label $t: clone-bench.sh exited with $rc$([ "$rc" = 124 ] && echo " (timed out after $TEST_TIMEOUT s)")"
+      FAILED="$FAILED $label/$t"
+    fi
     rm -rf "$RUN_DIR/client-$label-$t"
     if [ "$label" = cairn ]; then
       sleep 0.3   # one more jstat sample
@@ -255,7 +261,7 @@ bench_server() { # label
   if [ "$label" = cairn ]; then
     CAIRN_HWM=$(awk '/^VmHWM:/ { printf "%d", $2 / 1024 }' "/proc/$CAIRN_PID/status")
     CAIRN_RSS=$(awk '/^VmRSS:/ { printf "%d", $2 / 1024 }' "/proc/$CAIRN_PID/status")
-    read -r CAIRN_HEAP CAIRN_HEAP_COMMITTED < <(heap_peak 0 0)
+    read -r CAIRN_HEAP CAIRN_LIVE CAIRN_HEAP_COMMITTED < <(heap_peak 0 0)
     stop_cairn
   else
     stop_apache
@@ -265,7 +271,8 @@ bench_server() { # label
 # ---- run -----------------------------------------------------------------------------------------------------------
 echo "server,repo,test,run,proto,clients,errors,wall_s,client_user_s,client_sys_s,client_max_rss_kb,server_cpu_s,server_peak_rss_kb,server_max_proc_rss_kb,objects,bytes,notes,server_peak_anon_kb" > "$RESULTS"
 log "repository $REPOS_DIR/$REPO: $REPO_OBJECTS; tests: $TESTS; runs: $RUNS; results in $RUN_DIR"
-CAIRN_HWM="" CAIRN_RSS="" CAIRN_HEAP="" CAIRN_HEAP_COMMITTED=""
+FAILED=""
+CAIRN_HWM="" CAIRN_RSS="" CAIRN_HEAP="" CAIRN_LIVE="" CAIRN_HEAP_COMMITTED=""
 T0=$SECONDS
 for s in $SERVERS; do
   case $s in cgit|cairn) ;; *) die "unknown server $s (cgit, cairn)" ;; esac
@@ -283,16 +290,19 @@ echo "### clone-bench.sh rows, summarize.sh"
 echo
 cat "$RUN_DIR/summary.md"
 echo
-echo "### side by side (medians; server RSS = sampled peak of the process tree; Cairn heap = peak used over all runs)"
+echo "### side by side"
+echo
+echo "Medians. Server RSS: sampled peak of the server's process tree. Cairn heap: peak used (garbage included) /"
+echo "largest heap left after a GC, over all runs of the test (warm-up included)."
 echo
 awk -F' *[|] *' '
-  FILENAME == ARGV[1] { heap[$1] = $2; hcom[$1] = $3; next }
+  FILENAME == ARGV[1] { heap[$1] = $2 " / " $3; next }
   /^[|] (cgit|cairn) [|]/ {
     k = $4 "|" $5; if (!(k in seen)) { seen[k] = 1; order[++n] = k }
     wall[$2, k] = $9; cpu[$2, k] = $12; rss[$2, k] = $13; anon[$2, k] = $15; obj[$2, k] = $16; err[$2, k] = $8 }
   function v(x) { return x == "" ? "-" : x }
   END {
-    print "| test | proto | wall s C git | wall s Cairn | server CPU s C git | server CPU s Cairn | CPU Cairn/C git | server RSS MiB C git | server RSS MiB Cairn | Cairn heap peak MiB | objects C git / Cairn | errors C git / Cairn |"
+    print "| test | proto | wall s C git | wall s Cairn | server CPU s C git | server CPU s Cairn | CPU Cairn/C git | server RSS MiB C git | server RSS MiB Cairn | Cairn heap peak / after GC MiB | objects C git / Cairn | errors C git / Cairn |"
     print "|---|---|---|---|---|---|---|---|---|---|---|---|"
     for (i = 1; i <= n; i++) {
       k = order[i]; split(k, p, "|")
@@ -305,8 +315,9 @@ awk -F' *[|] *' '
   }' <(tr ' ' '|' < "$HEAP_TSV") "$RUN_DIR/summary.md"
 echo
 if [ -n "$CAIRN_HEAP" ]; then
-  echo "Cairn over the whole run: peak heap used ${CAIRN_HEAP} MiB (committed up to ${CAIRN_HEAP_COMMITTED} MiB), peak RSS (VmHWM) ${CAIRN_HWM} MiB, RSS at the end ${CAIRN_RSS} MiB"
+  echo "Cairn over the whole run: peak heap used ${CAIRN_HEAP} MiB (after a GC up to ${CAIRN_LIVE} MiB, committed up to ${CAIRN_HEAP_COMMITTED} MiB), peak RSS (VmHWM) ${CAIRN_HWM} MiB, RSS at the end ${CAIRN_RSS} MiB"
 fi
 errors=$(awk -F, 'NR > 1 && $7 > 0 { e += $7 } END { print e + 0 }' "$RESULTS")
 [ "$errors" = 0 ] || echo "WARNING: $errors failed clone(s); see $RESULTS"
+[ -z "$FAILED" ] || echo "WARNING: clone-bench.sh failed or timed out (fewer runs) for:$FAILED"
 echo "raw rows: $RESULTS; logs: $RUN_DIR"
