@@ -10,6 +10,7 @@ public final class Api {
     public static ApiRegistry registry(Services services) {
         ApiRegistry r = new ApiRegistry();
         new ServerMethods(services).register(r);
+        new ChangesetMethods(services).register(r);
         return r;
     }
 }
