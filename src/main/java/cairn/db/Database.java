@@ -110,7 +110,6 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         close(dataSource);
-        deregisterDrivers();
     }
 
     private static void close(DataSource ds) {
@@ -119,7 +118,10 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Drivers loaded by this webapp's class loader must go with it, or a redeploy leaks the old loader. */
+    /**
+     * Drivers loaded by this webapp's class loader must go with it, or a redeploy leaks the old loader. Only the
+     * webapp's shutdown calls this: other users of the class loader (tests) keep their drivers.
+     */
     public static void deregisterDrivers() {
         ClassLoader mine = Database.class.getClassLoader();
         for (Driver d : Collections.list(DriverManager.getDrivers())) {

@@ -188,6 +188,17 @@ class GitSmartHttpIT {
             site.grant(victim, site.defaultUser(), Level.READ);
         }
         assertEquals(200, Http.get(base, path, null).statusCode());
+
+        // the default user's active flag is the anonymous-access switch
+        site.services.users.setActive(site.defaultUser(), false);
+        try {
+            assertEquals(401, Http.get(base, path, null).statusCode());
+            assertEquals(200, Http.get(base, path, Http.basic("bob", "bob-pw")).statusCode(),
+                    "signed-in users keep the default floor");
+        } finally {
+            site.services.users.setActive(site.defaultUser(), true);
+        }
+        assertEquals(200, Http.get(base, path, null).statusCode());
     }
 
     @Test
