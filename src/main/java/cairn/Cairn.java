@@ -18,18 +18,22 @@ import cairn.config.ConfigException;
 import cairn.config.ConfigLocator;
 import cairn.config.Keys;
 import cairn.config.Settings;
+import cairn.metrics.MetricsServlet;
 import cairn.vcs.VcsFilter;
 import cairn.vcs.git.CairnGitServlet;
 import cairn.vcs.git.GitProtocol;
+import cairn.vcs.git.GitServing;
 import cairn.web.CloneUrls;
 import cairn.web.UiServlet;
 import cairn.web.Views;
+import cairn.web.WebAuth;
 
 /** Start-up: reads the configuration, builds the services and mounts the surfaces over them. */
 public final class Cairn implements ServletContextListener {
     private static final Logger LOG = Logger.getLogger(Cairn.class.getName());
 
     private Services services;
+    private GitServing gitServing;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -53,21 +57,30 @@ public final class Cairn implements ServletContextListener {
                 + "; data in " + settings.dataDir() + "; repositories in " + settings.reposDir());
         services = Services.open(settings);
         services.setUp();
+        gitServing = GitServing.start(settings);
+        gitServing.metrics().registerJmx(ctx.getContextPath());
+        gitServing.scan(services.repos);
 
         ServletRegistration.Dynamic git = ctx.addServlet(GitProtocol.SERVLET_NAME,
-                new CairnGitServlet(settings.bool(Keys.GIT_ALLOW_FILTER), settings.bool(Keys.GIT_FSCK)));
+                new CairnGitServlet(settings.bool(Keys.GIT_ALLOW_FILTER), settings.bool(Keys.GIT_FSCK),
+                        gitServing));
         git.setLoadOnStartup(1);
 
-        FilterRegistration.Dynamic vcs = ctx.addFilter("cairn-vcs", new VcsFilter(List.of(new GitProtocol(ctx)),
+        GitProtocol gitProtocol = new GitProtocol(ctx, gitServing);
+        FilterRegistration.Dynamic vcs = ctx.addFilter("cairn-vcs", new VcsFilter(List.of(gitProtocol),
                 settings.string(Keys.VCS_PREFIX), services.authenticator, services.users, services.permissions,
                 services.repos, services.journal, settings.string(Keys.REALM)));
         vcs.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
 
-        ServletRegistration.Dynamic ui = ctx.addServlet("cairn-ui", new UiServlet(new Views(ctx),
-                services.authenticator, services.users, services.permissions, services.repos,
-                new CloneUrls(settings.string(Keys.CLONE_URI_TMPL)), settings.string(Keys.TITLE)));
+        WebAuth webAuth = new WebAuth(services.authenticator, services.users, services.permissions);
+        ServletRegistration.Dynamic ui = ctx.addServlet("cairn-ui", new UiServlet(new Views(ctx), webAuth,
+                services.users, services.repos, new CloneUrls(settings.string(Keys.CLONE_URI_TMPL)),
+                settings.string(Keys.TITLE)));
         ui.addMapping("/");
         ui.setLoadOnStartup(2);
+
+        ctx.addServlet("cairn-metrics", new MetricsServlet(gitServing.metrics(), services.authenticator,
+                settings.string(Keys.METRICS_ALLOW), settings.string(Keys.REALM))).addMapping("/_admin/metrics");
 
         ctx.addServlet("cairn-api", new ApiServlet(Api.registry(services), services.users, services.permissions))
                 .addMapping("/_admin/api");
@@ -75,6 +88,10 @@ public final class Cairn implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        if (gitServing != null) {
+            gitServing.close();
+            gitServing = null;
+        }
         if (services != null) {
             services.close();
             services = null;

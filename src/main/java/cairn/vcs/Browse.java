@@ -1,0 +1,280 @@
+package cairn.vcs;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.diff.DiffFormatter;
+import org.eclipse.jgit.diff.RawText;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/** What the web UI shows of a repository: trees, files (never loaded whole when large), logs and diffs. */
+public final class Browse {
+    /** Files larger than this are not shown inline, only offered raw. */
+    public static final long MAX_INLINE = 1024 * 1024;
+    /** Diffs larger than this are cut, as Kallithea's cut_off_limit. */
+    public static final long CUT_OFF = 256_000;
+
+    private Browse() {
+    }
+
+    /** A path at a revision: a folder, or a file with its size and (when small text) its lines. */
+    public record Entry(boolean isDir, long size, boolean binary, List<String> lines) {
+    }
+
+    /** One child of a folder. */
+    public record Child(String name, String path, boolean isDir, long size) {
+    }
+
+    /** A README found at the root of a revision. */
+    public record Readme(String name, String text) {
+    }
+
+    /** One line of a diff: kind is {@code add}, {@code del}, {@code ctx} or {@code hunk}. */
+    public record DiffLine(String kind, String text, String oldNo, String newNo) {
+    }
+
+    /** The diff of one file. */
+    public record FileDiff(String path, String change, boolean binary, List<DiffLine> lines) {
+    }
+
+    /** A changeset with its parents and file diffs; {@code cut} when the diff was cut short. */
+    public record Diff(History.Changeset changeset, List<String> parents, List<FileDiff> files, boolean cut) {
+    }
+
+    private static RevCommit commit(Repository db, RevWalk walk, String rev) throws IOException, History.NotFound {
+        return walk.parseCommit(History.resolve(db, rev, null));
+    }
+
+    /** Up to {@code limit} commits reachable from {@code rev}, newest first, skipping {@code skip}. */
+    public static List<History.Changeset> latest(Path folder, String rev, int skip, int limit)
+            throws IOException, History.NotFound {
+        try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
+            if (db.resolve(Constants.HEAD) == null && (rev.equals("tip") || rev.equals("HEAD"))) {
+                return List.of();
+            }
+            walk.markStart(commit(db, walk, rev));
+            List<History.Changeset> out = new ArrayList<>();
+            int seen = 0;
+            for (RevCommit c : walk) {
+                if (seen++ < skip) {
+                    continue;
+                }
+                out.add(new History.Changeset(c.name(), -1, c.getAuthorIdent().getName(),
+                        c.getAuthorIdent().getEmailAddress(), c.getAuthorIdent().getWhenAsInstant(),
+                        c.getFullMessage(), List.of(), List.of(), List.of()));
+                if (out.size() >= limit) {
+                    break;
+                }
+            }
+            return out;
+        }
+    }
+
+    public static List<String> branches(Path folder) throws IOException {
+        try (Repository db = History.open(folder)) {
+            List<String> out = new ArrayList<>();
+            for (Ref r : db.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+                out.add(r.getName().substring(Constants.R_HEADS.length()));
+            }
+            return out;
+        }
+    }
+
+    private static TreeWalk find(Repository db, RevCommit c, String path) throws IOException, History.NotFound {
+        TreeWalk tw = TreeWalk.forPath(db, path, c.getTree());
+        if (tw == null) {
+            throw new History.NotFound(path);
+        }
+        return tw;
+    }
+
+    public static Entry entry(Path folder, String rev, String path) throws IOException, History.NotFound {
+        try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
+            RevCommit c = commit(db, walk, rev);
+            if (path.isEmpty()) {
+                return new Entry(true, 0, false, null);
+            }
+            try (TreeWalk tw = find(db, c, path)) {
+                if (tw.isSubtree()) {
+                    return new Entry(true, 0, false, null);
+                }
+                if (tw.getFileMode(0) == FileMode.GITLINK) {
+                    throw new History.NotFound(path);
+                }
+                ObjectLoader loader = db.open(tw.getObjectId(0));
+                long size = loader.getSize();
+                if (size > MAX_INLINE) {
+                    return new Entry(false, size, false, null);
+                }
+                byte[] bytes = loader.getCachedBytes();
+                if (RawText.isBinary(bytes)) {
+                    return new Entry(false, size, true, null);
+                }
+                return new Entry(false, size, false, new String(bytes, StandardCharsets.UTF_8).lines().toList());
+            }
+        }
+    }
+
+    public static List<Child> list(Path folder, String rev, String path) throws IOException, History.NotFound {
+        try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
+            RevCommit c = commit(db, walk, rev);
+            ObjectId tree = c.getTree();
+            if (!path.isEmpty()) {
+                try (TreeWalk tw = find(db, c, path)) {
+                    tree = tw.getObjectId(0);
+                }
+            }
+            List<Child> dirs = new ArrayList<>();
+            List<Child> files = new ArrayList<>();
+            try (TreeWalk tw = new TreeWalk(db)) {
+                tw.addTree(tree);
+                while (tw.next()) {
+                    String name = tw.getNameString();
+                    String p = path.isEmpty() ? name : path + "/" + name;
+                    if (tw.isSubtree()) {
+                        dirs.add(new Child(name, p, true, 0));
+                    } else if (tw.getFileMode(0) != FileMode.GITLINK) {
+                        files.add(new Child(name, p, false, tw.getObjectReader()
+                                .getObjectSize(tw.getObjectId(0), org.eclipse.jgit.lib.ObjectReader.OBJ_ANY)));
+                    }
+                }
+            }
+            dirs.addAll(files);
+            return dirs;
+        }
+    }
+
+    /** Streams a file's bytes (any size) to {@code out}, after reporting its length. */
+    public static void stream(Path folder, String rev, String path, LongConsumer length, OutputStream out)
+            throws IOException, History.NotFound {
+        try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
+            RevCommit c = commit(db, walk, rev);
+            try (TreeWalk tw = find(db, c, path)) {
+                if (tw.isSubtree() || tw.getFileMode(0) == FileMode.GITLINK) {
+                    throw new History.NotFound(path);
+                }
+                ObjectLoader loader = db.open(tw.getObjectId(0));
+                length.accept(loader.getSize());
+                loader.copyTo(out);
+            }
+        }
+    }
+
+    private static final List<String> README_NAMES = List.of("readme.md", "readme.markdown", "readme.rst",
+            "readme.txt", "readme");
+
+    /** The README at the root of {@code rev}, if any and not too large. */
+    public static Readme readme(Path folder, String rev) throws IOException, History.NotFound {
+        try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
+            RevCommit c = commit(db, walk, rev);
+            try (TreeWalk tw = new TreeWalk(db)) {
+                tw.addTree(c.getTree());
+                String best = null;
+                ObjectId bestId = null;
+                int bestRank = Integer.MAX_VALUE;
+                while (tw.next()) {
+                    int rank = README_NAMES.indexOf(tw.getNameString().toLowerCase(Locale.ROOT));
+                    if (rank >= 0 && rank < bestRank && !tw.isSubtree()) {
+                        best = tw.getNameString();
+                        bestId = tw.getObjectId(0);
+                        bestRank = rank;
+                    }
+                }
+                if (best == null) {
+                    return null;
+                }
+                ObjectLoader loader = db.open(bestId);
+                if (loader.getSize() > MAX_INLINE) {
+                    return null;
+                }
+                return new Readme(best, new String(loader.getCachedBytes(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static final Pattern HUNK = Pattern.compile("^@@ -(\\d+)(?:,\\d+)? \\+(\\d+)(?:,\\d+)? @@.*");
+
+    /** The changeset's diff against its first parent, cut after about {@code limit} bytes. */
+    public static Diff diff(Path folder, String rev, long limit) throws IOException, History.NotFound {
+        try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
+            RevCommit c = commit(db, walk, rev);
+            List<String> parents = new ArrayList<>();
+            for (RevCommit p : c.getParents()) {
+                parents.add(p.name());
+            }
+            History.Changeset cs = History.changeset(folder, c.name());
+            List<FileDiff> files = new ArrayList<>();
+            long total = 0;
+            boolean cut = false;
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            try (DiffFormatter df = new DiffFormatter(buf)) {
+                df.setRepository(db);
+                df.setDetectRenames(true);
+                ObjectId parentTree = c.getParentCount() > 0 ? walk.parseCommit(c.getParent(0)).getTree() : null;
+                for (DiffEntry e : df.scan(parentTree, c.getTree())) {
+                    String path = e.getChangeType() == DiffEntry.ChangeType.DELETE ? e.getOldPath() : e.getNewPath();
+                    String change = e.getChangeType().name().toLowerCase(Locale.ROOT);
+                    if (cut) {
+                        files.add(new FileDiff(path, change, false, List.of()));
+                        continue;
+                    }
+                    buf.reset();
+                    df.format(e);
+                    total += buf.size();
+                    String text = buf.toString(StandardCharsets.UTF_8);
+                    boolean binary = text.contains("\nBinary files ");
+                    files.add(new FileDiff(path, change, binary, binary ? List.of() : parse(text)));
+                    if (total > limit) {
+                        cut = true;
+                    }
+                }
+            }
+            return new Diff(cs, parents, files, cut);
+        }
+    }
+
+    private static List<DiffLine> parse(String text) {
+        List<DiffLine> out = new ArrayList<>();
+        int oldNo = 0;
+        int newNo = 0;
+        boolean inHunk = false;
+        for (String line : text.split("\n", -1)) {
+            Matcher m = HUNK.matcher(line);
+            if (m.matches()) {
+                oldNo = Integer.parseInt(m.group(1));
+                newNo = Integer.parseInt(m.group(2));
+                inHunk = true;
+                out.add(new DiffLine("hunk", line, "", ""));
+            } else if (!inHunk) {
+                continue;
+            } else if (line.startsWith("+")) {
+                out.add(new DiffLine("add", line.substring(1), "", Integer.toString(newNo++)));
+            } else if (line.startsWith("-")) {
+                out.add(new DiffLine("del", line.substring(1), Integer.toString(oldNo++), ""));
+            } else if (line.startsWith(" ")) {
+                out.add(new DiffLine("ctx", line.substring(1), Integer.toString(oldNo++), Integer.toString(newNo++)));
+            } else if (line.startsWith("\\")) {
+                out.add(new DiffLine("ctx", line, "", ""));
+            }
+        }
+        return out;
+    }
+}

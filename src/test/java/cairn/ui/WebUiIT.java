@@ -1,0 +1,198 @@
+package cairn.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebDriver;
+
+import cairn.auth.User;
+import cairn.testing.Browser;
+import cairn.testing.Git;
+import cairn.testing.Http;
+import cairn.testing.TestSite;
+import cairn.vcs.Repo;
+
+/** The web UI in headless Chromium: sign in, browse, read history and diffs, sign out; XSS stays inert. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class WebUiIT {
+    static TestSite site;
+    static User dev;
+    static Repo project;
+    static Repo hidden;
+    static Browser browser;
+    static String head;
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deploy() throws Exception {
+        site = TestSite.create("");
+        dev = site.user("dev", "dev-pw");
+        project = site.repo("team/project", dev, false);
+        hidden = site.repo("hidden", site.admin, true);
+        return site.war();
+    }
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (browser != null) {
+            browser.close();
+        }
+        site.close();
+    }
+
+    private String url(String path) {
+        return Http.join(base, path);
+    }
+
+    private void pushContent() throws Exception {
+        if (head != null) {
+            return;
+        }
+        Git git = site.git;
+        Path work = git.workTree(site.dir.resolve("work"));
+        Files.writeString(work.resolve("README.md"), "# Project <script>alert('readme')</script>\n\n"
+                + "[click](javascript:alert('link')) and <img src=x onerror=alert('img')>\n");
+        Files.createDirectories(work.resolve("src"));
+        Files.writeString(work.resolve("src/Main.java"), "class Main {\n    // <b>not bold</b>\n}\n");
+        Files.writeString(work.resolve("<img src=x onerror=alert(1)>.txt"), "odd name\n");
+        git.run(work, "add", "-A").expectOk();
+        git.run(work, "commit", "-q", "-m", "first <script>alert('msg')</script>").expectOk();
+        Files.writeString(work.resolve("src/Main.java"), "class Main {\n    // changed\n}\n");
+        git.run(work, "commit", "-q", "-am", "second change").expectOk();
+        String push = base.toString().replace("://", "://dev:dev-pw@") + "team/project.git";
+        git.run(work, "push", "-q", push, "HEAD:refs/heads/main").expectOk();
+        head = git.head(work);
+        String hiddenPush = base.toString().replace("://", "://admin:" + TestSite.ADMIN_PASSWORD + "@") + "hidden.git";
+        git.run(work, "push", "-q", hiddenPush, "HEAD:refs/heads/main").expectOk();
+    }
+
+    private void assertNoAlert(WebDriver d) {
+        try {
+            d.switchTo().alert();
+            throw new AssertionError("a script ran: an alert is open on " + d.getCurrentUrl());
+        } catch (NoAlertPresentException expected) {
+            // no script ran
+        }
+    }
+
+    @Test
+    void signInBrowseAndSignOut() throws Exception {
+        pushContent();
+        WebDriver d = browser.driver;
+        d.get(url(""));
+        assertTrue(d.getPageSource().contains("team/project"));
+        assertFalse(d.getPageSource().contains("hidden"), "private repository invisible to anonymous");
+        browser.screenshot("01-home-anonymous");
+
+        d.findElement(By.id("login")).click();
+        d.findElement(By.id("username")).sendKeys("dev");
+        d.findElement(By.id("password")).sendKeys("wrong");
+        d.findElement(By.id("sign-in")).click();
+        assertEquals("Invalid username or password", d.findElement(By.id("login-error")).getText());
+        d.findElement(By.id("password")).sendKeys("dev-pw");
+        d.findElement(By.id("sign-in")).click();
+        assertTrue(d.findElement(By.className("user")).getText().contains("Signed in as dev"));
+        browser.screenshot("02-home-signed-in");
+
+        d.findElement(By.linkText("team/project")).click();
+        assertTrue(d.findElement(By.id("clone-url")).getAttribute("value").contains("dev@"));
+        String readme = d.findElement(By.id("readme")).getText();
+        assertTrue(readme.contains("Project <script>alert('readme')</script>"), readme);
+        assertEquals(0, d.findElements(By.cssSelector("#readme a[href^='javascript']")).size());
+        assertEquals(0, d.findElements(By.cssSelector("#readme img")).size());
+        assertNoAlert(d);
+        browser.screenshot("03-summary");
+
+        d.findElement(By.linkText("Files")).click();
+        assertTrue(d.findElement(By.id("tree")).getText().contains("<img src=x onerror=alert(1)>.txt"));
+        assertNoAlert(d);
+        browser.screenshot("04-files");
+        d.findElement(By.linkText("src/")).click();
+        d.findElement(By.linkText("Main.java")).click();
+        assertTrue(d.findElement(By.id("source")).getText().contains("// changed"));
+        assertTrue(d.findElement(By.id("L2")).isDisplayed(), "line anchors");
+        browser.screenshot("05-file");
+
+        d.findElement(By.linkText("Changelog")).click();
+        String log = d.findElement(By.id("changelog")).getText();
+        assertTrue(log.contains("second change") && log.contains("first <script>alert('msg')</script>"), log);
+        assertNoAlert(d);
+        browser.screenshot("06-changelog");
+        d.findElement(By.linkText(head.substring(0, 12))).click();
+        assertTrue(d.findElement(By.id("changeset")).getText().contains("second change"));
+        List<String> added = d.findElements(By.cssSelector("table.diff tr.add")).stream().map(e -> e.getText())
+                .toList();
+        assertTrue(added.stream().anyMatch(t -> t.contains("// changed")), added.toString());
+        browser.screenshot("07-changeset");
+
+        d.findElement(By.id("logout")).click();
+        assertTrue(d.findElement(By.className("user")).getText().contains("Anonymous"));
+        browser.screenshot("08-signed-out");
+    }
+
+    @Test
+    void privateRepositoriesAnswer404OnEveryPage() throws Exception {
+        pushContent();
+        String outsider = Http.basic("dev", "dev-pw");
+        for (String page : List.of("hidden", "hidden/summary", "hidden/files/tip/", "hidden/files/tip/README.md",
+                "hidden/raw/tip/README.md", "hidden/rawfile/tip/README.md", "hidden/changelog",
+                "hidden/changeset/tip", "_" + hidden.id(), "_" + hidden.id() + "/changelog")) {
+            HttpResponse<String> anon = Http.get(base, page, null);
+            HttpResponse<String> signedIn = Http.get(base, page, outsider);
+            HttpResponse<String> missing = Http.get(base, page.replace("hidden", "absent")
+                    .replace("_" + hidden.id(), "_999999"), null);
+            assertEquals(404, anon.statusCode(), page);
+            assertEquals(404, signedIn.statusCode(), page);
+            assertEquals(missing.body(), anon.body(), "private and missing look alike: " + page);
+        }
+        assertEquals(200, Http.get(base, "hidden/changelog", Http.basic("admin", TestSite.ADMIN_PASSWORD))
+                .statusCode());
+    }
+
+    @Test
+    void safeHeadersRawFilesAndRedirects() throws Exception {
+        pushContent();
+        HttpResponse<String> page = Http.get(base, "team/project", null);
+        String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
+        HttpResponse<String> raw = Http.get(base, "team/project/raw/tip/README.md", null);
+        assertTrue(raw.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        assertTrue(raw.body().contains("<script>"), "raw is the file itself, served as text");
+        HttpResponse<String> dl = Http.get(base, "team/project/rawfile/tip/src/Main.java", null);
+        assertTrue(dl.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"));
+        assertEquals(403, Http.get(base, "?api_key=" + "0".repeat(40), null).statusCode());
+        assertEquals(200, Http.get(base, "hidden?api_key=" + site.admin.apiKey(), null).statusCode());
+        HttpResponse<String> error = Http.get(base, "no/such/page", null);
+        assertFalse(error.body().contains("Tomcat"), "no server internals on error pages");
+        // a login without the CSRF token is refused
+        HttpResponse<byte[]> post = Http.post(base, "_admin/login", null, "application/x-www-form-urlencoded",
+                "text/html", "username=dev&password=dev-pw".getBytes());
+        assertEquals(403, post.statusCode());
+    }
+}

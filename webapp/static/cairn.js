@@ -1,0 +1,18 @@
+// Cairn's only script: small progressive enhancements (pages work without it). No inline scripts: CSP forbids them.
+document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('button.copy').forEach(function (b) {
+    b.addEventListener('click', function () {
+      var field = document.getElementById(b.dataset.copy);
+      if (field && navigator.clipboard) { navigator.clipboard.writeText(field.value); b.textContent = 'Copied'; }
+    });
+  });
+  var filter = document.getElementById('filter');
+  if (filter) {
+    filter.addEventListener('input', function () {
+      var q = filter.value.toLowerCase();
+      document.querySelectorAll('table.repos tbody tr').forEach(function (tr) {
+        tr.hidden = q && tr.dataset.name.toLowerCase().indexOf(q) < 0;
+      });
+    });
+  }
+});
