@@ -214,6 +214,12 @@ public final class Browse {
 
     /** The changeset's diff against its first parent, cut after about {@code limit} bytes. */
     public static Diff diff(Path folder, String rev, long limit) throws IOException, History.NotFound {
+        return diff(folder, rev, limit, 3, false);
+    }
+
+    /** As {@link #diff(Path, String, long)}, with {@code context} lines around changes and whitespace ignored. */
+    public static Diff diff(Path folder, String rev, long limit, int context, boolean ignoreWhitespace)
+            throws IOException, History.NotFound {
         try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
             RevCommit c = commit(db, walk, rev);
             List<String> parents = new ArrayList<>();
@@ -228,6 +234,10 @@ public final class Browse {
             try (DiffFormatter df = new DiffFormatter(buf)) {
                 df.setRepository(db);
                 df.setDetectRenames(true);
+                df.setContext(Math.max(0, Math.min(context, 10_000)));
+                if (ignoreWhitespace) {
+                    df.setDiffComparator(org.eclipse.jgit.diff.RawTextComparator.WS_IGNORE_ALL);
+                }
                 ObjectId parentTree = c.getParentCount() > 0 ? walk.parseCommit(c.getParent(0)).getTree() : null;
                 for (DiffEntry e : df.scan(parentTree, c.getTree())) {
                     String path = e.getChangeType() == DiffEntry.ChangeType.DELETE ? e.getOldPath() : e.getNewPath();
@@ -276,5 +286,137 @@ public final class Browse {
             }
         }
         return out;
+    }
+
+    /** Archive formats offered for download, by file-name suffix. */
+    public static final List<String> ARCHIVE_FORMATS = List.of("zip", "tar.gz", "tar");
+
+    static {
+        org.eclipse.jgit.archive.ArchiveFormats.registerAll();
+    }
+
+    /**
+     * Streams an archive of {@code rev} to {@code out} as it is built (nothing is assembled first), with every path
+     * under {@code prefix/}.
+     */
+    public static void archive(Path folder, String rev, String format, String prefix, OutputStream out)
+            throws IOException, History.NotFound {
+        try (Repository db = History.open(folder)) {
+            ObjectId id = History.resolve(db, rev, null);
+            new org.eclipse.jgit.api.Git(db).archive().setTree(id).setFormat(format.equals("tar.gz") ? "tgz" : format)
+                    .setPrefix(prefix + "/").setOutputStream(out).call();
+        } catch (org.eclipse.jgit.api.errors.GitAPIException e) {
+            throw new IOException("archive of " + rev + " failed", e);
+        }
+    }
+
+    /** One line of an annotated file: the commit that last changed it. */
+    public record BlameLine(int number, String text, String commit, String author, String date) {
+    }
+
+    /** Blame of a text file, or null when the file is binary or too large to show. */
+    public static List<BlameLine> annotate(Path folder, String rev, String path) throws IOException, History.NotFound {
+        Entry e = entry(folder, rev, path);
+        if (e.isDir() || e.lines() == null) {
+            return null;
+        }
+        try (Repository db = History.open(folder)) {
+            ObjectId id = History.resolve(db, rev, null);
+            org.eclipse.jgit.blame.BlameResult blame = new org.eclipse.jgit.api.Git(db).blame().setStartCommit(id)
+                    .setFilePath(path).call();
+            if (blame == null) {
+                throw new History.NotFound(path);
+            }
+            List<BlameLine> out = new ArrayList<>();
+            int n = blame.getResultContents().size();
+            for (int i = 0; i < n; i++) {
+                RevCommit c = blame.getSourceCommit(i);
+                out.add(new BlameLine(i + 1, blame.getResultContents().getString(i),
+                        c == null ? "" : c.name(), c == null ? "" : c.getAuthorIdent().getName(),
+                        c == null ? "" : c.getAuthorIdent().getWhenAsInstant().toString().substring(0, 10)));
+            }
+            return out;
+        } catch (org.eclipse.jgit.api.errors.GitAPIException ex) {
+            throw new IOException("blame of " + path + " failed", ex);
+        }
+    }
+
+    /** Up to {@code limit} commits reachable from {@code rev} that changed {@code path}, newest first. */
+    public static List<History.Changeset> fileHistory(Path folder, String rev, String path, int skip, int limit)
+            throws IOException, History.NotFound {
+        try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
+            walk.markStart(commit(db, walk, rev));
+            walk.setTreeFilter(org.eclipse.jgit.treewalk.filter.AndTreeFilter.create(
+                    org.eclipse.jgit.treewalk.filter.PathFilter.create(path),
+                    org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF));
+            List<History.Changeset> out = new ArrayList<>();
+            int seen = 0;
+            for (RevCommit c : walk) {
+                if (seen++ < skip) {
+                    continue;
+                }
+                out.add(new History.Changeset(c.name(), -1, c.getAuthorIdent().getName(),
+                        c.getAuthorIdent().getEmailAddress(), c.getAuthorIdent().getWhenAsInstant(),
+                        c.getFullMessage(), List.of(), List.of(), List.of()));
+                if (out.size() >= limit) {
+                    break;
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Branch and tag names with the commits they point at. */
+    public record Refs(java.util.Map<String, String> branches, java.util.Map<String, String> tags) {
+    }
+
+    public static Refs refs(Path folder) throws IOException {
+        try (Repository db = History.open(folder)) {
+            java.util.Map<String, String> branches = new java.util.TreeMap<>();
+            java.util.Map<String, String> tags = new java.util.TreeMap<>();
+            for (Ref r : db.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+                branches.put(r.getName().substring(Constants.R_HEADS.length()), r.getObjectId().name());
+            }
+            for (Ref r : db.getRefDatabase().getRefsByPrefix(Constants.R_TAGS)) {
+                Ref peeled = db.getRefDatabase().peel(r);
+                ObjectId id = peeled.getPeeledObjectId() != null ? peeled.getPeeledObjectId() : r.getObjectId();
+                tags.put(r.getName().substring(Constants.R_TAGS.length()), id.name());
+            }
+            return new Refs(branches, tags);
+        }
+    }
+
+    /**
+     * Writes the changeset's diff against its first parent straight to {@code out}: as a plain diff, or as a patch
+     * {@code git am} applies (mail headers first).
+     */
+    public static void rawDiff(Path folder, String rev, boolean asPatch, OutputStream out)
+            throws IOException, History.NotFound {
+        try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
+            RevCommit c = commit(db, walk, rev);
+            if (asPatch) {
+                org.eclipse.jgit.lib.PersonIdent a = c.getAuthorIdent();
+                String header = "From " + c.name() + " Mon Sep 17 00:00:00 2001\nFrom: " + a.getName() + " <"
+                        + a.getEmailAddress() + ">\nDate: " + java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                        .format(a.getWhenAsInstant().atZone(a.getZoneId())) + "\nSubject: [PATCH] "
+                        + c.getShortMessage() + "\n\n" + bodyOf(c) + "---\n\n";
+                out.write(header.getBytes(StandardCharsets.UTF_8));
+            }
+            try (DiffFormatter df = new DiffFormatter(out)) {
+                df.setRepository(db);
+                ObjectId parentTree = c.getParentCount() > 0 ? walk.parseCommit(c.getParent(0)).getTree() : null;
+                df.format(parentTree, c.getTree());
+            }
+            if (asPatch) {
+                out.write("-- \nCairn\n".getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static String bodyOf(RevCommit c) {
+        String full = c.getFullMessage();
+        int nl = full.indexOf('\n');
+        String body = nl < 0 ? "" : full.substring(nl + 1).strip();
+        return body.isEmpty() ? "" : body + "\n";
     }
 }

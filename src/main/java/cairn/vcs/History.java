@@ -150,6 +150,13 @@ public final class History {
         return id;
     }
 
+    /** Checks that {@code revision} names a commit of the repository (throws NotFound otherwise). */
+    public static ObjectId resolveIn(Path folder, String revision) throws IOException, NotFound {
+        try (Repository db = open(folder)) {
+            return resolve(db, revision, null);
+        }
+    }
+
     /** Query of {@link #changesets}. Null fields are not given. */
     public record Query(String start, String end, Instant startDate, Instant endDate, String branch, boolean reverse,
             boolean withFiles, Integer max) {

@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import cairn.vcs.Browse;
 import cairn.vcs.History;
+import cairn.journal.JournalService;
 import cairn.vcs.Repo;
 
 /** Pages of one repository the visitor may read: summary, files, raw, changelog, changeset. */
@@ -22,11 +23,13 @@ final class RepoPages {
 
     private final Views views;
     private final CloneUrls cloneUrls;
+    private final JournalService journal;
     private final String site;
 
-    RepoPages(Views views, CloneUrls cloneUrls, String site) {
+    RepoPages(Views views, CloneUrls cloneUrls, JournalService journal, String site) {
         this.views = views;
         this.cloneUrls = cloneUrls;
+        this.journal = journal;
         this.site = site;
     }
 
@@ -41,8 +44,34 @@ final class RepoPages {
                 case "files" -> files(req, resp, v, repo, folder, args);
                 case "raw" -> raw(resp, folder, args, false);
                 case "rawfile" -> raw(resp, folder, args, true);
-                case "changelog" -> changelog(req, resp, v, repo, folder);
+                case "changelog" -> {
+                    if (args.size() >= 2) {
+                        fileHistory(req, resp, v, repo, folder, args);
+                    } else {
+                        changelog(req, resp, v, repo, folder);
+                    }
+                }
                 case "changeset" -> changeset(req, resp, v, repo, folder, args);
+                case "annotate" -> annotate(req, resp, v, repo, folder, args);
+                case "archive" -> {
+                    return archive(req, resp, v, repo, folder, args);
+                }
+                case "feed" -> feed(req, resp, repo, folder, args);
+                case "refs-data" -> refsData(resp, folder);
+                case "changeset-diff", "raw-changeset", "changeset-patch" -> {
+                    if (args.size() != 1) {
+                        return false;
+                    }
+                    String id = History.resolveIn(folder, args.get(0)).name();
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    resp.setHeader("X-Content-Type-Options", "nosniff");
+                    if (action.equals("changeset-patch")) {
+                        resp.setHeader("Content-Disposition", "attachment; filename=" + id.substring(0, 12) + ".patch");
+                    }
+                    try (OutputStream out = resp.getOutputStream()) {
+                        Browse.rawDiff(folder, id, action.equals("changeset-patch"), out);
+                    }
+                }
                 default -> {
                     return false;
                 }
@@ -158,7 +187,10 @@ final class RepoPages {
             List<String> args) throws IOException, History.NotFound {
         String rev = args.isEmpty() ? "tip" : args.get(0);
         boolean full = "1".equals(req.getParameter("fulldiff"));
-        Browse.Diff diff = Browse.diff(folder, rev, full ? Long.MAX_VALUE : Browse.CUT_OFF);
+        int context = Math.max(0, parse(req.getParameter("context"), 3));
+        boolean ignoreWs = "1".equals(req.getParameter("ignorews"));
+        boolean sideBySide = "sidebyside".equals(req.getParameter("diff"));
+        Browse.Diff diff = Browse.diff(folder, rev, full ? Long.MAX_VALUE : Browse.CUT_OFF, context, ignoreWs);
         History.Changeset c = diff.changeset();
         Map<String, Object> m = model(req, v, repo, repo.name() + ": " + c.shortId());
         m.put("c", row(c));
@@ -167,7 +199,106 @@ final class RepoPages {
         m.put("parents", diff.parents());
         m.put("files", diff.files());
         m.put("cut", diff.cut());
+        m.put("context", context);
+        m.put("ignorews", ignoreWs);
+        m.put("sideBySide", sideBySide);
+        m.put("pairs", sideBySide ? SideBySide.of(diff.files()) : List.of());
         views.render(resp, "changeset.ftlh", m);
+    }
+
+    private void annotate(HttpServletRequest req, HttpServletResponse resp, Visitor v, Repo repo, Path folder,
+            List<String> args) throws IOException, History.NotFound {
+        if (args.size() < 2) {
+            throw new History.NotFound("path");
+        }
+        String rev = args.get(0);
+        String path = String.join("/", args.subList(1, args.size()));
+        List<Browse.BlameLine> lines = Browse.annotate(folder, rev, path);
+        Map<String, Object> m = model(req, v, repo, repo.name() + ": annotate " + path);
+        m.put("rev", rev);
+        m.put("path", path);
+        m.put("crumbs", crumbs(path));
+        m.put("lines", lines == null ? List.of() : lines);
+        m.put("unavailable", lines == null);
+        views.render(resp, "annotate.ftlh", m);
+    }
+
+    private void fileHistory(HttpServletRequest req, HttpServletResponse resp, Visitor v, Repo repo, Path folder,
+            List<String> args) throws IOException, History.NotFound {
+        String rev = args.get(0);
+        String path = String.join("/", args.subList(1, args.size()));
+        int page = Math.max(1, parse(req.getParameter("page"), 1));
+        List<History.Changeset> commits = Browse.fileHistory(folder, rev, path, (page - 1) * CHANGELOG_PAGE,
+                CHANGELOG_PAGE + 1);
+        if (commits.isEmpty() && page == 1) {
+            throw new History.NotFound(path);
+        }
+        Map<String, Object> m = model(req, v, repo, repo.name() + ": history of " + path);
+        boolean more = commits.size() > CHANGELOG_PAGE;
+        m.put("commits", rows(more ? commits.subList(0, CHANGELOG_PAGE) : commits));
+        m.put("page", page);
+        m.put("next", more ? page + 1 : 0);
+        m.put("branch", "");
+        m.put("branches", List.of());
+        m.put("path", path);
+        views.render(resp, "changelog.ftlh", m);
+    }
+
+    /** Streams {@code <rev>.zip|.tar.gz|.tar}; only where downloads are enabled; journaled. */
+    private boolean archive(HttpServletRequest req, HttpServletResponse resp, Visitor v, Repo repo, Path folder,
+            List<String> args) throws IOException, History.NotFound {
+        if (args.size() != 1) {
+            return false;
+        }
+        String fname = args.get(0);
+        String format = Browse.ARCHIVE_FORMATS.stream().filter(f -> fname.endsWith("." + f)).findFirst()
+                .orElse(null);
+        if (format == null) {
+            return false;
+        }
+        if (!repo.enableDownloads()) {
+            resp.sendError(HttpServletResponse.SC_FORBIDDEN, "Downloads are disabled for this repository");
+            return true;
+        }
+        String rev = fname.substring(0, fname.length() - format.length() - 1);
+        String prefix = repo.shortName() + "-" + rev.replaceAll("[^A-Za-z0-9._-]", "_");
+        Browse.entry(folder, rev, "");
+        resp.setContentType(format.equals("zip") ? "application/zip"
+                : format.equals("tar") ? "application/x-tar" : "application/gzip");
+        resp.setHeader("Content-Disposition", "attachment; filename*=UTF-8''" + enc(prefix + "." + format));
+        journal.record(v.user(), repo, "user_downloaded_archive:" + fname, req.getRemoteAddr());
+        try (OutputStream out = resp.getOutputStream()) {
+            Browse.archive(folder, rev, format, prefix, out);
+        }
+        return true;
+    }
+
+    private void feed(HttpServletRequest req, HttpServletResponse resp, Repo repo, Path folder, List<String> args)
+            throws IOException, History.NotFound {
+        String kind = args.isEmpty() ? "" : args.get(0);
+        if (!kind.equals("rss") && !kind.equals("atom")) {
+            throw new History.NotFound(kind);
+        }
+        List<History.Changeset> commits = Browse.latest(folder, "tip", 0, 20);
+        String link = req.getScheme() + "://" + req.getServerName() + ":" + req.getServerPort()
+                + req.getContextPath() + "/" + repo.name();
+        resp.setContentType((kind.equals("rss") ? "application/rss+xml" : "application/atom+xml") + ";charset=UTF-8");
+        resp.getWriter().write(kind.equals("rss") ? Feeds.rss(repo, link, commits) : Feeds.atom(repo, link, commits));
+    }
+
+    private void refsData(HttpServletResponse resp, Path folder) throws IOException {
+        Browse.Refs refs = Browse.refs(folder);
+        List<Object> groups = new ArrayList<>();
+        groups.add(Map.of("text", "Branches", "children", refChildren(refs.branches(), "branch")));
+        groups.add(Map.of("text", "Tags", "children", refChildren(refs.tags(), "tag")));
+        resp.setContentType("application/json;charset=UTF-8");
+        resp.getWriter().write(cairn.api.Json.MAPPER.writeValueAsString(Map.of("more", false, "results", groups)));
+    }
+
+    private static List<Object> refChildren(Map<String, String> refs, String type) {
+        List<Object> out = new ArrayList<>();
+        refs.forEach((name, id) -> out.add(Map.of("id", name, "text", name, "type", type, "obj", id)));
+        return out;
     }
 
     private static List<Map<String, Object>> rows(List<History.Changeset> commits) {

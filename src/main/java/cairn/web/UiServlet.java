@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import cairn.auth.Level;
 import cairn.auth.UserService;
+import cairn.journal.JournalService;
 import cairn.vcs.Repo;
 import cairn.vcs.RepoGroup;
 import cairn.vcs.RepoNames;
@@ -38,15 +39,15 @@ public final class UiServlet extends HttpServlet {
     private final transient RepoPages repoPages;
     private final String site;
 
-    public UiServlet(Views views, WebAuth auth, UserService users, RepoService repos, CloneUrls cloneUrls,
-            String site) {
+    public UiServlet(Views views, WebAuth auth, UserService users, RepoService repos, JournalService journal,
+            CloneUrls cloneUrls, String site) {
         this.views = views;
         this.auth = auth;
         this.repos = repos;
         this.cloneUrls = cloneUrls;
         this.site = site;
         this.login = new LoginPages(views, auth, users, site);
-        this.repoPages = new RepoPages(views, cloneUrls, site);
+        this.repoPages = new RepoPages(views, cloneUrls, journal, site);
     }
 
     /** One line of the home page's repository list. */

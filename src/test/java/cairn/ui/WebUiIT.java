@@ -151,9 +151,63 @@ class WebUiIT {
         assertTrue(added.stream().anyMatch(t -> t.contains("// changed")), added.toString());
         browser.screenshot("07-changeset");
 
+        new org.openqa.selenium.support.ui.Select(d.findElement(By.id("diff-mode"))).selectByValue("sidebyside");
+        d.findElement(By.id("apply-diff")).click();
+        assertTrue(d.findElements(By.cssSelector("table.sbs td.code.add")).stream()
+                .anyMatch(e -> e.getText().contains("// changed")), "side-by-side diff");
+        assertTrue(d.findElements(By.cssSelector("table.sbs td.code.del")).stream()
+                .anyMatch(e -> e.getText().contains("<b>not bold</b>")));
+        browser.screenshot("07b-changeset-side-by-side");
+
+        d.get(url("team/project/files/tip/src/Main.java"));
+        d.findElement(By.id("annotate-link")).click();
+        assertTrue(d.findElement(By.id("annotate")).getText().contains(head.substring(0, 8)), "blame names commits");
+        browser.screenshot("09-annotate");
+        d.get(url("team/project/files/tip/src/Main.java"));
+        d.findElement(By.id("history-link")).click();
+        assertEquals(2, d.findElements(By.cssSelector("table.commits tr")).size(), "two commits touched Main.java");
+
         d.findElement(By.id("logout")).click();
         assertTrue(d.findElement(By.className("user")).getText().contains("Anonymous"));
         browser.screenshot("08-signed-out");
+    }
+
+    @Test
+    void archivesFeedsAndRawDiffs() throws Exception {
+        pushContent();
+        HttpResponse<byte[]> zip = Http.post(base, "team/project/archive/tip.zip", null, "text/plain", "*/*",
+                new byte[0]);
+        assertEquals(404, zip.statusCode(), "archives answer GET only");
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        HttpResponse<byte[]> archive = client.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url("team/project/archive/" + head + ".zip"))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, archive.statusCode());
+        List<String> names = new java.util.ArrayList<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(
+                new java.io.ByteArrayInputStream(archive.body()))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                names.add(e.getName());
+            }
+        }
+        assertTrue(names.contains("project-" + head + "/src/Main.java"), names.toString());
+        for (String fmt : List.of("tar.gz", "tar")) {
+            assertEquals(200, Http.get(base, "team/project/archive/tip." + fmt, null).statusCode(), fmt);
+        }
+        assertTrue(site.services.journal.forRepo(project, 50).stream()
+                .anyMatch(e -> e.action().equals("user_downloaded_archive:" + head + ".zip")), "download journaled");
+        HttpResponse<String> rss = Http.get(base, "team/project/feed/rss", null);
+        assertTrue(rss.body().contains("<title>second change</title>"), rss.body());
+        assertTrue(rss.body().contains("first &lt;script&gt;"), "feed text escaped");
+        assertTrue(Http.get(base, "team/project/feed/atom", null).body().contains("<feed xmlns"));
+        assertTrue(Http.get(base, "team/project/changeset-diff/" + head, null).body()
+                .contains("+    // changed"));
+        assertTrue(Http.get(base, "team/project/changeset-patch/" + head, null).body()
+                .contains("Subject: [PATCH] second change"));
+        String refs = Http.get(base, "team/project/refs-data", null).body();
+        assertTrue(refs.contains("\"id\":\"main\""), refs);
+        assertEquals(404, Http.get(base, "hidden/archive/tip.zip", null).statusCode());
+        assertEquals(404, Http.get(base, "hidden/feed/rss", null).statusCode());
     }
 
     @Test
@@ -162,7 +216,9 @@ class WebUiIT {
         String outsider = Http.basic("dev", "dev-pw");
         for (String page : List.of("hidden", "hidden/summary", "hidden/files/tip/", "hidden/files/tip/README.md",
                 "hidden/raw/tip/README.md", "hidden/rawfile/tip/README.md", "hidden/changelog",
-                "hidden/changeset/tip", "_" + hidden.id(), "_" + hidden.id() + "/changelog")) {
+                "hidden/changeset/tip", "hidden/annotate/tip/README.md", "hidden/changelog/tip/README.md",
+                "hidden/changeset-diff/tip", "hidden/changeset-patch/tip", "hidden/refs-data", "hidden/feed/atom",
+                "hidden/archive/tip.tar.gz", "_" + hidden.id(), "_" + hidden.id() + "/changelog")) {
             HttpResponse<String> anon = Http.get(base, page, null);
             HttpResponse<String> signedIn = Http.get(base, page, outsider);
             HttpResponse<String> missing = Http.get(base, page.replace("hidden", "absent")
