@@ -419,4 +419,45 @@ public final class Browse {
         String body = nl < 0 ? "" : full.substring(nl + 1).strip();
         return body.isEmpty() ? "" : body + "\n";
     }
+
+    /** A commit of a changelog with its parents, for drawing the graph. */
+    public record LogEntry(History.Changeset changeset, List<String> parents) {
+    }
+
+    /**
+     * The first {@code limit} commits of the changelog, newest first in topological order: of one branch, or of every
+     * branch when {@code branch} is null.
+     */
+    public static List<LogEntry> log(Path folder, String branch, int limit) throws IOException, History.NotFound {
+        try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
+            walk.sort(org.eclipse.jgit.revwalk.RevSort.TOPO, true);
+            walk.sort(org.eclipse.jgit.revwalk.RevSort.COMMIT_TIME_DESC, true);
+            if (branch != null) {
+                walk.markStart(commit(db, walk, branch));
+            } else {
+                boolean any = false;
+                for (Ref r : db.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+                    walk.markStart(walk.parseCommit(r.getObjectId()));
+                    any = true;
+                }
+                if (!any) {
+                    return List.of();
+                }
+            }
+            List<LogEntry> out = new ArrayList<>();
+            for (RevCommit c : walk) {
+                List<String> parents = new ArrayList<>();
+                for (RevCommit p : c.getParents()) {
+                    parents.add(p.name());
+                }
+                out.add(new LogEntry(new History.Changeset(c.name(), -1, c.getAuthorIdent().getName(),
+                        c.getAuthorIdent().getEmailAddress(), c.getAuthorIdent().getWhenAsInstant(),
+                        c.getFullMessage(), List.of(), List.of(), List.of()), parents));
+                if (out.size() >= limit) {
+                    break;
+                }
+            }
+            return out;
+        }
+    }
 }

@@ -168,17 +168,33 @@ final class RepoPages {
 
     private void changelog(HttpServletRequest req, HttpServletResponse resp, Visitor v, Repo repo, Path folder)
             throws IOException, History.NotFound {
-        int page = Math.max(1, parse(req.getParameter("page"), 1));
+        int page = Math.min(Math.max(1, parse(req.getParameter("page"), 1)), 2000);
         String branch = req.getParameter("branch");
-        String start = branch == null || branch.isEmpty() ? "tip" : branch;
-        List<History.Changeset> commits = Browse.latest(folder, start, (page - 1) * CHANGELOG_PAGE,
-                CHANGELOG_PAGE + 1);
+        boolean one = branch != null && !branch.isEmpty();
+        // the graph's lanes depend on every newer commit, so a page is laid out from the newest commit down
+        List<Browse.LogEntry> log = Browse.log(folder, one ? branch : null, page * CHANGELOG_PAGE + 1);
+        int from = (page - 1) * CHANGELOG_PAGE;
+        boolean more = log.size() > page * CHANGELOG_PAGE;
+        List<Browse.LogEntry> shown = log.subList(Math.min(from, log.size()), Math.min(log.size(),
+                page * CHANGELOG_PAGE));
+        List<Graph.Node> nodes = new ArrayList<>();
+        for (Browse.LogEntry e : log.subList(0, Math.min(log.size(), page * CHANGELOG_PAGE))) {
+            nodes.add(new Graph.Node(e.changeset().rawId(), e.parents()));
+        }
+        List<Graph.Row> graph = Graph.layout(nodes, from);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < shown.size(); i++) {
+            Map<String, Object> r = new java.util.HashMap<>(row(shown.get(i).changeset()));
+            r.put("graph", graph.get(i));
+            r.put("merge", shown.get(i).parents().size() > 1);
+            rows.add(r);
+        }
         Map<String, Object> m = model(req, v, repo, repo.name() + ": changelog");
-        boolean more = commits.size() > CHANGELOG_PAGE;
-        m.put("commits", rows(more ? commits.subList(0, CHANGELOG_PAGE) : commits));
+        m.put("commits", rows);
+        m.put("withGraph", true);
         m.put("page", page);
         m.put("next", more ? page + 1 : 0);
-        m.put("branch", branch == null ? "" : branch);
+        m.put("branch", one ? branch : "");
         m.put("branches", Browse.branches(folder));
         views.render(resp, "changelog.ftlh", m);
     }
