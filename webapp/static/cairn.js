@@ -6,6 +6,9 @@ document.addEventListener('DOMContentLoaded', function () {
       if (field && navigator.clipboard) { navigator.clipboard.writeText(field.value); b.textContent = 'Copied'; }
     });
   });
+  if (window.hljs) {
+    document.querySelectorAll('pre.code code:not(.nohighlight)').forEach(function (c) { window.hljs.highlightElement(c); });
+  }
   var filter = document.getElementById('filter');
   if (filter) {
     filter.addEventListener('input', function () {

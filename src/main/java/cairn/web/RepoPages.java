@@ -120,13 +120,52 @@ final class RepoPages {
             return;
         }
         m.put("size", entry.size());
+        m.put("image", imageType(path) != null);
         m.put("binary", entry.binary());
+        m.put("language", entry.lines() == null || entry.size() > 256 * 1024 ? "nohighlight" : language(path));
+        m.put("content", entry.lines() == null ? "" : String.join("\n", entry.lines()));
         m.put("tooLarge", entry.lines() == null && !entry.binary());
         m.put("lines", entry.lines() == null ? List.of() : entry.lines());
         m.put("rawUrl", req.getContextPath() + "/" + repo.name() + "/raw/" + enc(rev) + "/" + encPath(path));
         m.put("downloadUrl", req.getContextPath() + "/" + repo.name() + "/rawfile/" + enc(rev) + "/"
                 + encPath(path));
+        m.put("highlight", true);
         views.render(resp, "file.ftlh", m);
+    }
+
+    private static final Map<String, String> IMAGES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg",
+            "image/jpeg", "gif", "image/gif", "webp", "image/webp", "ico", "image/x-icon", "bmp", "image/bmp");
+
+    /** Image types shown inline. Not SVG: it can carry script. */
+    static String imageType(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? null : IMAGES.get(path.substring(dot + 1).toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private static final Map<String, String> LANGUAGES = Map.ofEntries(Map.entry("java", "java"),
+            Map.entry("js", "javascript"), Map.entry("mjs", "javascript"), Map.entry("ts", "typescript"),
+            Map.entry("py", "python"), Map.entry("rb", "ruby"), Map.entry("go", "go"), Map.entry("rs", "rust"),
+            Map.entry("c", "c"), Map.entry("h", "c"), Map.entry("cc", "cpp"), Map.entry("cpp", "cpp"),
+            Map.entry("hpp", "cpp"), Map.entry("cs", "csharp"), Map.entry("kt", "kotlin"), Map.entry("scala", "scala"),
+            Map.entry("sh", "bash"), Map.entry("bash", "bash"), Map.entry("xml", "xml"), Map.entry("html", "xml"),
+            Map.entry("css", "css"), Map.entry("json", "json"), Map.entry("yaml", "yaml"), Map.entry("yml", "yaml"),
+            Map.entry("md", "markdown"), Map.entry("sql", "sql"), Map.entry("ini", "ini"), Map.entry("toml", "ini"),
+            Map.entry("gradle", "groovy"), Map.entry("groovy", "groovy"), Map.entry("php", "php"),
+            Map.entry("pl", "perl"), Map.entry("swift", "swift"), Map.entry("diff", "diff"),
+            Map.entry("patch", "diff"), Map.entry("properties", "properties"), Map.entry("ftlh", "xml"));
+
+    /** highlight.js's language class for a file name; unknown kinds are not highlighted (no costly guessing). */
+    static String language(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        if (name.equals("Makefile")) {
+            return "language-makefile";
+        }
+        if (name.equals("Dockerfile")) {
+            return "language-dockerfile";
+        }
+        int dot = name.lastIndexOf('.');
+        String lang = dot < 0 ? null : LANGUAGES.get(name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT));
+        return lang == null ? "nohighlight" : "language-" + lang;
     }
 
     private static List<Map<String, String>> crumbs(String path) {
@@ -158,6 +197,8 @@ final class RepoPages {
         if (download) {
             resp.setContentType("application/octet-stream");
             resp.setHeader("Content-Disposition", "attachment; filename*=UTF-8''" + enc(name));
+        } else if (imageType(path) != null) {
+            resp.setContentType(imageType(path));
         } else {
             resp.setContentType("text/plain;charset=UTF-8");
         }

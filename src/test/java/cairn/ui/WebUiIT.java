@@ -81,6 +81,8 @@ class WebUiIT {
         Files.createDirectories(work.resolve("src"));
         Files.writeString(work.resolve("src/Main.java"), "class Main {\n    // <b>not bold</b>\n}\n");
         Files.writeString(work.resolve("<img src=x onerror=alert(1)>.txt"), "odd name\n");
+        Files.write(work.resolve("dot.png"), java.util.Base64.getDecoder().decode(
+                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="));
         git.run(work, "add", "-A").expectOk();
         git.run(work, "commit", "-q", "-m", "first <script>alert('msg')</script>").expectOk();
         Files.writeString(work.resolve("src/Main.java"), "class Main {\n    // changed\n}\n");
@@ -137,7 +139,14 @@ class WebUiIT {
         d.findElement(By.linkText("Main.java")).click();
         assertTrue(d.findElement(By.id("source")).getText().contains("// changed"));
         assertTrue(d.findElement(By.id("L2")).isDisplayed(), "line anchors");
+        new org.openqa.selenium.support.ui.WebDriverWait(d, java.time.Duration.ofSeconds(10)).until(
+                x -> !x.findElements(By.cssSelector("#source code.hljs .hljs-keyword")).isEmpty());
         browser.screenshot("05-file");
+        d.get(url("team/project/files/tip/dot.png"));
+        Object width = new org.openqa.selenium.support.ui.WebDriverWait(d, java.time.Duration.ofSeconds(10)).until(
+                x -> ((org.openqa.selenium.JavascriptExecutor) x).executeScript(
+                        "var i = document.getElementById('image'); return i.complete ? i.naturalWidth : null;"));
+        assertEquals(1L, width, "image preview loads the picture");
 
         d.findElement(By.linkText("Changelog")).click();
         String log = d.findElement(By.id("changelog")).getText();
