@@ -74,7 +74,7 @@ public final class Cairn implements ServletContextListener {
 
         WebAuth webAuth = new WebAuth(services.authenticator, services.users, services.permissions);
         ServletRegistration.Dynamic ui = ctx.addServlet("cairn-ui", new UiServlet(new Views(ctx), webAuth,
-                services.users, services.repos, new CloneUrls(settings.string(Keys.CLONE_URI_TMPL)),
+                services.users, services.repos, services.journal, new CloneUrls(settings.string(Keys.CLONE_URI_TMPL)),
                 settings.string(Keys.TITLE)));
         ui.addMapping("/");
         ui.setLoadOnStartup(2);

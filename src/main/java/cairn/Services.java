@@ -9,17 +9,23 @@ import java.time.Duration;
 import cairn.auth.Authenticator;
 import cairn.auth.PermissionService;
 import cairn.auth.User;
+import cairn.auth.UserGroupService;
 import cairn.auth.UserService;
 import cairn.cache.Caches;
 import cairn.config.Key;
 import cairn.config.Keys;
 import cairn.config.Settings;
 import cairn.db.Database;
+import cairn.db.GroupDao;
 import cairn.db.JournalDao;
 import cairn.db.PermissionDao;
 import cairn.db.RepoDao;
 import cairn.db.UserDao;
+import cairn.db.UserGroupDao;
+import cairn.gist.GistDao;
+import cairn.gist.GistService;
 import cairn.journal.JournalService;
+import cairn.vcs.GroupService;
 import cairn.vcs.RepoService;
 import cairn.vcs.RepoStore;
 
@@ -30,8 +36,11 @@ import cairn.vcs.RepoStore;
 public final class Services implements AutoCloseable {
     public final Settings settings;
     public final UserService users;
+    public final UserGroupService userGroups;
     public final PermissionService permissions;
     public final RepoService repos;
+    public final GroupService groups;
+    public final GistService gists;
     public final JournalService journal;
     public final Authenticator authenticator;
     private final Database database;
@@ -47,8 +56,13 @@ public final class Services implements AutoCloseable {
         users = new UserService(database.dao(UserDao.class), permissionDao, caches,
                 Duration.ofSeconds(settings.integer(Keys.AUTH_CACHE_SECONDS)), clock);
         permissions = new PermissionService(permissionDao, repoDao, caches);
-        repos = new RepoService(repoDao, new RepoStore(settings.reposDir()), permissions, users, clock);
+        userGroups = new UserGroupService(database.dao(UserGroupDao.class), users, permissions, clock);
         journal = new JournalService(database.dao(JournalDao.class), clock);
+        repos = new RepoService(repoDao, new RepoStore(settings.reposDir()), permissions, users, journal,
+                clock);
+        groups = new GroupService(new GroupDao(database.jdbi()), new RepoStore(settings.reposDir()), permissions,
+                users, clock);
+        gists = new GistService(new GistDao(database.jdbi()), settings.dataDir().resolve("gists"), clock);
         authenticator = new Authenticator(users, settings.bool(Keys.CONTAINER_AUTH));
     }
 

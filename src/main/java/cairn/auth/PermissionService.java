@@ -78,6 +78,41 @@ public final class PermissionService {
         return dao.globalOfUser(user.id());
     }
 
+    /**
+     * Sets ({@code level} not null) or revokes ({@code level} null) a user's or user group's grant on repository groups
+     * (as group.*) and repositories (as repository.*) in one transaction: apply_to_children.
+     */
+    public void setOnRepoGroupTree(boolean toUserGroup, long granteeId, List<Long> groupIds, List<Long> repoIds,
+            Level level) {
+        dao.setOnRepoGroupTree(toUserGroup, granteeId, groupIds, repoIds, level);
+        changed();
+    }
+
+    /**
+     * The user's level on one user group: super-admins admin, the default user's grant as floor, the owner admin,
+     * grants to the user's active user groups and to the user raise it.
+     */
+    public Level onUserGroup(User user, User defaultUser, long userGroupId, long ownerId) {
+        if (!user.active()) {
+            return Level.NONE;
+        }
+        boolean anonymous = user.id() == defaultUser.id();
+        List<Grant> defaults = dao.userGrants(Kind.USERGROUP, defaultUser.id(), userGroupId);
+        List<Level> fromGroups = new ArrayList<>();
+        Level own = null;
+        if (!anonymous) {
+            for (Grant g : dao.userGroupGrants(Kind.USERGROUP, user.id(), userGroupId)) {
+                fromGroups.add(Level.ofPermissionName(g.permissionName()));
+            }
+            List<Grant> mine = dao.userGrants(Kind.USERGROUP, user.id(), userGroupId);
+            own = mine.isEmpty() ? null : Level.ofPermissionName(mine.get(0).permissionName());
+        }
+        ObjectFacts facts = new ObjectFacts(defaults.isEmpty() ? null
+                : Level.ofPermissionName(defaults.get(0).permissionName()), false,
+                !anonymous && ownerId == user.id(), fromGroups, own);
+        return PermissionRules.effective(!anonymous && user.admin(), facts);
+    }
+
     private Perms compute(User user, User defaultUser) {
         boolean anonymous = user.id() == defaultUser.id();
         List<String> defaultGlobal = dao.globalOfUser(defaultUser.id());
@@ -89,7 +124,9 @@ public final class PermissionService {
                 Repo::id, Repo::ownerId, Repo::isPrivate);
         Map<Long, Level> groupLevels = levels(Kind.GROUP, user, defaultUser, anonymous, repos.allGroups(),
                 RepoGroup::id, RepoGroup::ownerId, g -> false);
-        return new Perms(global, Map.copyOf(repoLevels), Map.copyOf(groupLevels));
+        Map<Long, Level> userGroupLevels = levels(Kind.USERGROUP, user, defaultUser, anonymous, dao.userGroups(),
+                PermissionDao.UserGroupRef::id, PermissionDao.UserGroupRef::ownerId, g -> false);
+        return new Perms(global, Map.copyOf(repoLevels), Map.copyOf(groupLevels), Map.copyOf(userGroupLevels));
     }
 
     private <T> Map<Long, Level> levels(Kind kind, User user, User defaultUser, boolean anonymous, List<T> objects,
@@ -123,5 +160,59 @@ public final class PermissionService {
             m.put(g.objectId(), Level.ofPermissionName(g.permissionName()));
         }
         return m;
+    }
+
+    public void revokeUser(Kind kind, long objectId, User user) {
+        dao.revokeUser(kind, objectId, user.id());
+        changed();
+    }
+
+    public void revokeUserGroup(Kind kind, long objectId, long userGroupId) {
+        dao.revokeUserGroup(kind, objectId, userGroupId);
+        changed();
+    }
+
+    /** Explicit user grants on an object (the default user's row included), then user-group grants. */
+    public List<PermissionDao.Member> userMembers(Kind kind, long objectId) {
+        return dao.userMembers(kind, objectId);
+    }
+
+    public List<PermissionDao.Member> userGroupMembers(Kind kind, long objectId) {
+        return dao.userGroupMembers(kind, objectId);
+    }
+    /**
+     * get_user's {@code permissions}: the global permission names (sorted) and the permission name on repositories,
+     * repository groups and user groups by name. Objects at "none" are listed only when {@code withNone} (callers who
+     * may see everything), so the map never reveals a private repository's name to someone who cannot read it.
+     */
+    public Map<String, Object> summary(User user, User defaultUser, boolean withNone) {
+        Perms p = of(user, defaultUser);
+        Map<String, String> repositories = new java.util.LinkedHashMap<>();
+        for (Repo r : repos.all()) {
+            Level l = p.repo(r.id());
+            if (withNone || l != Level.NONE) {
+                repositories.put(r.name(), l.permissionName(Kind.REPOSITORY));
+            }
+        }
+        Map<String, String> groups = new java.util.LinkedHashMap<>();
+        for (RepoGroup g : repos.allGroups()) {
+            Level l = p.group(g.id());
+            if (withNone || l != Level.NONE) {
+                groups.put(g.name(), l.permissionName(Kind.GROUP));
+            }
+        }
+        Map<String, String> userGroups = new java.util.LinkedHashMap<>();
+        for (PermissionDao.UserGroupRef g : dao.userGroups()) {
+            Level l = p.userGroup(g.id());
+            if (withNone || l != Level.NONE) {
+                userGroups.put(g.name(), l.permissionName(Kind.USERGROUP));
+            }
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("global", p.global().stream().sorted().toList());
+        out.put("repositories", repositories);
+        out.put("repositories_groups", groups);
+        out.put("user_groups", userGroups);
+        return out;
     }
 }

@@ -41,6 +41,8 @@ public final class Keys {
             "how long a successful password check is remembered, so one fetch pays for bcrypt once");
     public static final Key SCAN_ON_START = new Key("cairn", "scan_on_start", Key.Type.BOOL, "true",
             "register repositories found on disk at every start");
+    public static final Key METRICS_ALLOW = new Key("cairn", "metrics_allow", Key.Type.STRING, "",
+            "client addresses (comma list of IPs) that may read /_admin/metrics without signing in as an admin");
 
     // [database]
     public static final Key DB_JNDI = new Key("database", "jndi_name", Key.Type.STRING, "",
@@ -57,10 +59,35 @@ public final class Keys {
             "serve partial clones (uploadpack.allowFilter)");
     public static final Key GIT_FSCK = new Key("git", "fsck_objects", Key.Type.BOOL, "true",
             "check every pushed object (receive.fsckObjects)");
+    public static final Key GIT_WINDOW_CACHE = new Key("git", "window_cache_bytes", Key.Type.STRING, "256m",
+            "JGit pack window cache (core.packedGitLimit): bytes of pack data kept in memory; k/m/g suffixes");
+    public static final Key GIT_OPEN_FILES = new Key("git", "packed_git_open_files", Key.Type.INT, "128",
+            "pack files JGit keeps open at once (core.packedGitOpenFiles)");
+    public static final Key GIT_DELTA_BASE_CACHE = new Key("git", "delta_base_cache_bytes", Key.Type.STRING, "32m",
+            "JGit delta base cache (core.deltaBaseCacheLimit); k/m/g suffixes");
+    public static final Key GIT_STREAM_THRESHOLD = new Key("git", "stream_file_threshold", Key.Type.STRING, "50m",
+            "objects larger than this are streamed, never loaded whole (core.streamFileThreshold); k/m/g suffixes");
+    public static final Key GIT_MMAP = new Key("git", "packed_git_mmap", Key.Type.BOOL, "false",
+            "map pack files into memory instead of reading them (core.packedGitMmap)");
+    public static final Key GIT_GC_THREADS = new Key("git", "gc_threads", Key.Type.INT, "1",
+            "background repacks (with bitmaps) at once, after pushes and for repositories without a bitmap; 0 = off");
+    public static final Key GIT_GC_DELAY = new Key("git", "gc_delay_seconds", Key.Type.INT, "60",
+            "quiet time after the last push before a repository is repacked");
+    public static final Key GIT_MAX_PACKS = new Key("git", "max_concurrent_packs", Key.Type.INT, "0",
+            "upload-pack POSTs (pack generations) served at once; 0 = 2 x CPU cores");
+    public static final Key GIT_MAX_QUEUED = new Key("git", "max_queued_packs", Key.Type.INT, "64",
+            "upload-pack POSTs waiting in line (first come, first served) beyond that; more get 503");
+    public static final Key GIT_QUEUE_TIMEOUT = new Key("git", "queue_timeout_seconds", Key.Type.INT, "30",
+            "longest wait in line before a 503 with Retry-After");
+    public static final Key GIT_SHARED_PACKS = new Key("git", "shared_packs", Key.Type.BOOL, "false",
+            "identical concurrent upload-pack requests share one pack generation (spooled in DATA/tmp/packs)");
 
     public static final List<Key> ALL = List.of(HOST, PORT, AJP_PORT, AJP_SECRET, MAX_THREADS,
             DATA_DIR, REPOS_DIR, TITLE, REALM, CLONE_URI_TMPL, VCS_PREFIX, ADMIN_PASSWORD, CONTAINER_AUTH,
-            AUTH_CACHE_SECONDS, SCAN_ON_START,
+            AUTH_CACHE_SECONDS, SCAN_ON_START, METRICS_ALLOW,
             DB_JNDI, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE,
-            GIT_ALLOW_FILTER, GIT_FSCK);
+            GIT_ALLOW_FILTER, GIT_FSCK,
+            GIT_WINDOW_CACHE, GIT_OPEN_FILES, GIT_DELTA_BASE_CACHE, GIT_STREAM_THRESHOLD, GIT_MMAP,
+            GIT_GC_THREADS, GIT_GC_DELAY, GIT_MAX_PACKS, GIT_MAX_QUEUED, GIT_QUEUE_TIMEOUT,
+            GIT_SHARED_PACKS);
 }

@@ -26,4 +26,10 @@ public interface JournalDao {
     @SqlQuery("SELECT user_log_id AS id, user_id, username, repository_id AS repo_id, repository_name AS repo_name, "
             + "user_ip AS ip, action, action_date AS at FROM user_logs ORDER BY user_log_id DESC LIMIT :limit")
     List<JournalEntry> latest(@Bind("limit") int limit);
+
+    @SqlQuery("SELECT user_log_id AS id, user_id, username, repository_id AS repo_id, repository_name AS repo_name, "
+            + "user_ip AS ip, action, action_date AS at FROM user_logs WHERE repository_id IN (<ids>) "
+            + "ORDER BY user_log_id DESC LIMIT :limit")
+    List<JournalEntry> forRepos(@org.jdbi.v3.sqlobject.customizer.BindList("ids") java.util.Collection<Long> ids,
+            @Bind("limit") int limit);
 }

@@ -111,6 +111,41 @@ public final class PermissionDao {
         });
     }
 
+    /**
+     * Sets ({@code level} not null) or removes ({@code level} null) the grant of a user ({@code toUserGroup} false) or
+     * user group on repository groups and repositories at once, in one transaction: apply_to_children of the
+     * repository-group grant methods. Groups get {@code group.<level>}, repositories {@code repository.<level>}.
+     */
+    public void setOnRepoGroupTree(boolean toUserGroup, long granteeId, List<Long> groupIds, List<Long> repoIds,
+            Level level) {
+        jdbi.useTransaction(h -> {
+            for (Kind kind : List.of(Kind.GROUP, Kind.REPOSITORY)) {
+                Tables t = TABLES.get(kind);
+                String table = toUserGroup ? t.groupTable : t.userTable;
+                String grantee = toUserGroup ? t.groupGranteeColumn : "user_id";
+                String object = toUserGroup ? t.groupObjectColumn : t.userObjectColumn;
+                for (long objectId : kind == Kind.GROUP ? groupIds : repoIds) {
+                    String where = " WHERE " + grantee + " = :g AND " + object + " = :o";
+                    if (level == null) {
+                        h.createUpdate("DELETE FROM " + table + where).bind("g", granteeId).bind("o", objectId)
+                                .execute();
+                        continue;
+                    }
+                    // updated in place, so the grant keeps its position in member listings (as in Kallithea)
+                    String perm = level.permissionName(kind);
+                    int updated = h.createUpdate("UPDATE " + table + " SET permission_id = (SELECT permission_id "
+                            + "FROM permissions WHERE permission_name = :p)" + where)
+                            .bind("p", perm).bind("g", granteeId).bind("o", objectId).execute();
+                    if (updated == 0) {
+                        h.createUpdate("INSERT INTO " + table + " (" + grantee + ", " + object + ", permission_id) "
+                                + "SELECT :g, :o, permission_id FROM permissions WHERE permission_name = :p")
+                                .bind("g", granteeId).bind("o", objectId).bind("p", perm).execute();
+                    }
+                }
+            }
+        });
+    }
+
     /** A number bumped on every permission-relevant change; part of permission cache keys on every node. */
     public long generation() {
         return jdbi.withHandle(h -> h.createQuery("SELECT gen FROM cache_generation WHERE name = 'permissions'")
@@ -120,5 +155,60 @@ public final class PermissionDao {
     public void bumpGeneration() {
         jdbi.useHandle(h -> h.createUpdate("UPDATE cache_generation SET gen = gen + 1 WHERE name = 'permissions'")
                 .execute());
+    }
+
+    /** One explicit grant on an object, with who holds it: a user (by username) or a user group (by name). */
+    public record Member(long granteeId, String name, String permissionName) {
+    }
+
+    /** Primary keys of the user and user-group grant tables per kind: listings keep the order grants were made. */
+    private static final Map<Kind, String[]> GRANT_KEYS = Map.of(
+            Kind.REPOSITORY, new String[] {"repo_to_perm_id", "users_group_to_perm_id"},
+            Kind.GROUP, new String[] {"group_to_perm_id", "users_group_repo_group_to_perm_id"},
+            Kind.USERGROUP, new String[] {"user_user_group_to_perm_id", "user_group_user_group_to_perm_id"});
+
+    /** The explicit user grants on one object (the {@code default} user's row included), by username. */
+    public List<Member> userMembers(Kind kind, long objectId) {
+        Tables t = TABLES.get(kind);
+        return jdbi.withHandle(h -> h.createQuery("SELECT u.user_id, u.username, p.permission_name FROM "
+                + t.userTable + " gp JOIN users u ON u.user_id = gp.user_id "
+                + "JOIN permissions p ON p.permission_id = gp.permission_id WHERE gp." + t.userObjectColumn
+                + " = :o ORDER BY gp." + GRANT_KEYS.get(kind)[0]).bind("o", objectId)
+                .map((rs, ctx) -> new Member(rs.getLong(1), rs.getString(2), rs.getString(3))).list());
+    }
+
+    /** The explicit user-group grants on one object, by group name. */
+    public List<Member> userGroupMembers(Kind kind, long objectId) {
+        Tables t = TABLES.get(kind);
+        return jdbi.withHandle(h -> h.createQuery("SELECT ug.users_group_id, ug.users_group_name, p.permission_name "
+                + "FROM " + t.groupTable + " gp JOIN users_groups ug ON ug.users_group_id = gp."
+                + t.groupGranteeColumn + " JOIN permissions p ON p.permission_id = gp.permission_id WHERE gp."
+                + t.groupObjectColumn + " = :o ORDER BY gp." + GRANT_KEYS.get(kind)[1]).bind("o", objectId)
+                .map((rs, ctx) -> new Member(rs.getLong(1), rs.getString(2), rs.getString(3))).list());
+    }
+
+    /** Removes a user's explicit grant on an object (nothing when there is none). */
+    public void revokeUser(Kind kind, long objectId, long userId) {
+        Tables t = TABLES.get(kind);
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM " + t.userTable + " WHERE user_id = :u AND "
+                + t.userObjectColumn + " = :o").bind("u", userId).bind("o", objectId).execute());
+    }
+
+    /** Removes a user group's explicit grant on an object (nothing when there is none). */
+    public void revokeUserGroup(Kind kind, long objectId, long userGroupId) {
+        Tables t = TABLES.get(kind);
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM " + t.groupTable + " WHERE " + t.groupGranteeColumn
+                + " = :g AND " + t.groupObjectColumn + " = :o").bind("g", userGroupId).bind("o", objectId)
+                .execute());
+    }
+    /** A user group as permission computation needs it: id, name and owner. */
+    public record UserGroupRef(long id, String name, long ownerId) {
+    }
+
+    /** Every user group, in creation order. */
+    public List<UserGroupRef> userGroups() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT users_group_id, users_group_name, user_id FROM users_groups "
+                + "ORDER BY users_group_id")
+                .map((rs, ctx) -> new UserGroupRef(rs.getLong(1), rs.getString(2), rs.getLong(3))).list());
     }
 }

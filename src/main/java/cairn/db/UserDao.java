@@ -23,6 +23,10 @@ public interface UserDao {
     @SqlQuery(SELECT + "WHERE u.username = :username")
     Optional<User> byUsername(@Bind("username") String username);
 
+    /** Users whose name equals {@code username} ignoring case (MySQL's collation would call them one). */
+    @SqlQuery("SELECT COUNT(*) FROM users WHERE LOWER(username) = LOWER(:username)")
+    int countByUsernameIgnoringCase(@Bind("username") String username);
+
     /** By primary or extra e-mail address, lower-cased as Kallithea stores them. */
     @SqlQuery(SELECT + "WHERE u.email = LOWER(:email) "
             + "OR u.user_id IN (SELECT m.user_id FROM user_email_map m WHERE m.email = LOWER(:email))")
@@ -65,4 +69,48 @@ public interface UserDao {
 
     @SqlUpdate("INSERT INTO users_groups_members (users_group_id, user_id) VALUES (:group, :user)")
     void addMember(@Bind("group") long userGroupId, @Bind("user") long userId);
+
+    @SqlUpdate("INSERT INTO users (username, password, active, admin, firstname, lastname, email, api_key, "
+            + "extern_type, extern_name, created_on) VALUES (:username, :password, :active, :admin, :firstname, "
+            + ":lastname, LOWER(:email), :apiKey, :externType, :externName, :now)")
+    @GetGeneratedKeys("user_id")
+    long insertFull(@Bind("username") String username, @Bind("password") String passwordHash,
+            @Bind("active") boolean active, @Bind("admin") boolean admin, @Bind("firstname") String firstname,
+            @Bind("lastname") String lastname, @Bind("email") String email, @Bind("apiKey") String apiKey,
+            @Bind("externType") String externType, @Bind("externName") String externName,
+            @Bind("now") Instant now);
+
+    /** Writes every editable column of the profile (not the password, API key or dates). */
+    @SqlUpdate("UPDATE users SET username = :username, firstname = :firstname, lastname = :lastname, "
+            + "email = LOWER(:email), active = :active, admin = :admin, extern_type = :externType, "
+            + "extern_name = :externName WHERE user_id = :id")
+    void update(@Bind("id") long id, @Bind("username") String username, @Bind("firstname") String firstname,
+            @Bind("lastname") String lastname, @Bind("email") String email, @Bind("active") boolean active,
+            @Bind("admin") boolean admin, @Bind("externType") String externType,
+            @Bind("externName") String externName);
+
+    @SqlUpdate("DELETE FROM users WHERE user_id = :id")
+    void delete(@Bind("id") long id);
+
+    /** The user's extra e-mail addresses (user_email_map), oldest first. */
+    @SqlQuery("SELECT email FROM user_email_map WHERE user_id = :id ORDER BY email_id")
+    List<String> extraEmails(@Bind("id") long id);
+
+    /** Every extra e-mail address as (user id, address), oldest first: one query for a whole list of users. */
+    @SqlQuery("SELECT user_id, email FROM user_email_map ORDER BY email_id")
+    @RegisterConstructorMapper(ExtraEmail.class)
+    List<ExtraEmail> allExtraEmails();
+
+    /** One row of user_email_map. */
+    record ExtraEmail(long userId, String email) {
+    }
+
+    @SqlQuery("SELECT repo_name FROM repositories WHERE user_id = :id ORDER BY repo_name")
+    List<String> ownedRepositories(@Bind("id") long id);
+
+    @SqlQuery("SELECT group_name FROM repo_groups WHERE user_id = :id ORDER BY group_name")
+    List<String> ownedRepoGroups(@Bind("id") long id);
+
+    @SqlQuery("SELECT users_group_name FROM users_groups WHERE user_id = :id ORDER BY users_group_name")
+    List<String> ownedUserGroups(@Bind("id") long id);
 }

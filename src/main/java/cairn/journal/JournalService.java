@@ -48,4 +48,9 @@ public final class JournalService {
     public List<JournalEntry> latest(int limit) {
         return dao.latest(limit);
     }
+
+    /** The newest entries about the given repositories. */
+    public List<JournalEntry> forRepos(java.util.Collection<Long> repoIds, int limit) {
+        return repoIds.isEmpty() ? List.of() : dao.forRepos(repoIds, limit);
+    }
 }

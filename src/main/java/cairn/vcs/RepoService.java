@@ -1,20 +1,46 @@
 package cairn.vcs;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.logging.Logger;
+
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.RepositoryCache;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.util.FS;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import cairn.auth.Level;
 import cairn.auth.Level.Kind;
 import cairn.auth.PermissionService;
+import cairn.auth.Perms;
 import cairn.auth.User;
 import cairn.auth.UserService;
+import cairn.db.PermissionDao;
 import cairn.db.RepoDao;
+import cairn.journal.JournalService;
 
 /** Repositories and repository groups: the database rows and the folders on disk, kept in step. */
 public final class RepoService {
@@ -25,13 +51,18 @@ public final class RepoService {
     private final PermissionService permissions;
     private final UserService users;
     private final Clock clock;
+    private final JournalService journal;
+    private final RepoImporter importer;
 
-    public RepoService(RepoDao dao, RepoStore store, PermissionService permissions, UserService users, Clock clock) {
+    public RepoService(RepoDao dao, RepoStore store, PermissionService permissions, UserService users,
+            JournalService journal, Clock clock) {
         this.dao = dao;
         this.store = store;
         this.permissions = permissions;
         this.users = users;
+        this.journal = journal;
         this.clock = clock;
+        this.importer = new RepoImporter(120);
     }
 
     public Optional<Repo> byName(String name) {
@@ -166,5 +197,529 @@ public final class RepoService {
             LOG.warning("repository " + missing + " is in the database but not under " + store.root());
         }
         return added;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The repository API's rules (JSON-RPC today, the UI later): creation, import, forks, updates, deletion, pulls.
+    // Messages of Refusal are Kallithea's exact wording and go to the caller verbatim.
+
+    /** A refusal or failure whose message is shown to the caller as it is. */
+    public static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public Refusal(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A user group as the repository rules need it. */
+    public record UserGroupRef(long id, String name, long ownerId, boolean active) {
+    }
+
+    /** A row's cached tip (the changeset_cache column), as stored. */
+    public record CachedTip(long id, String json) {
+    }
+
+    /** The newest changeset of a repository, Kallithea's {@code last_changeset}. */
+    public record Tip(String rawId, int revision, String message, Instant date, String author) {
+        public static final Tip EMPTY = new Tip("0".repeat(40), -1, "", Instant.EPOCH, "");
+
+        public String shortId() {
+            return rawId.substring(0, 12);
+        }
+
+        public boolean isEmpty() {
+            return revision < 0;
+        }
+    }
+
+    /** Branch and tag names with the commit each points at. */
+    public record Refs(Map<String, String> branches, Map<String, String> tags) {
+    }
+
+    /** What a new repository (or fork) is to be. */
+    public record NewRepo(String name, User owner, String description, boolean isPrivate, String cloneUri,
+            String landingRev, boolean enableStatistics, boolean enableDownloads, boolean copyPermissions) {
+    }
+
+    /** What update_repo changes: null = unchanged. */
+    public record Changes(String name, RepoGroup group, User owner, String description, Boolean isPrivate,
+            String cloneUri, String landingRev, Boolean enableStatistics, Boolean enableDownloads) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter RM_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss_SSSSSS");
+
+    /** Every repository in database order (by id). */
+    public List<Repo> allById() {
+        return dao.allById();
+    }
+
+    public List<Repo> forks(Repo repo) {
+        return dao.forks(repo.id());
+    }
+
+    public Optional<RepoGroup> groupByName(String name) {
+        return dao.groupByName(name);
+    }
+
+    public Optional<RepoGroup> groupById(long id) {
+        return dao.groupById(id);
+    }
+
+    public Optional<UserGroupRef> userGroupById(long id) {
+        return dao.userGroupById(id);
+    }
+
+    public Optional<UserGroupRef> userGroupByName(String name) {
+        return dao.userGroupByName(name);
+    }
+
+    /** Ids of the repositories {@code user} follows. */
+    public java.util.Set<Long> followedBy(User user) {
+        return new java.util.LinkedHashSet<>(dao.followedBy(user.id()));
+    }
+
+    /**
+     * Starts or stops following; returns whether the user follows afterwards. Journaled as Kallithea does
+     * ({@code started_following_repo} / {@code stopped_following_repo}).
+     */
+    public boolean toggleFollowing(User user, Repo repo, String ip) {
+        boolean following;
+        if (dao.unfollow(user.id(), repo.id()) > 0) {
+            following = false;
+        } else {
+            dao.follow(user.id(), repo.id(), clock.instant());
+            following = true;
+        }
+        journal.record(user, repo, following ? "started_following_repo" : "stopped_following_repo", ip);
+        return following;
+    }
+
+    /** Users following the repository, in the order they started. */
+    public List<User> followers(Repo repo) {
+        List<User> out = new ArrayList<>();
+        for (long id : dao.followers(repo.id())) {
+            users.byId(id).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** The repository's newest changeset, from the cached copy in the database or (then cached) from disk. */
+    public Tip tip(Repo repo) {
+        Optional<String> cached = dao.changesetCache(repo.id());
+        if (cached.isPresent()) {
+            Tip t = parseTip(cached.get());
+            if (t != null) {
+                return t;
+            }
+        }
+        return computeTip(repo);
+    }
+
+    /** Tips of many repositories with one query; those not cached yet are read from disk and cached. */
+    public Map<Long, Tip> tips(List<Repo> repos) {
+        Map<Long, Tip> out = new HashMap<>();
+        for (CachedTip c : dao.changesetCaches()) {
+            Tip t = parseTip(c.json());
+            if (t != null) {
+                out.put(c.id(), t);
+            }
+        }
+        for (Repo r : repos) {
+            if (!out.containsKey(r.id())) {
+                out.put(r.id(), computeTip(r));
+            }
+        }
+        return out;
+    }
+
+    /** Forgets the cached tip (Kallithea's invalidate_cache); the next read takes it from disk. */
+    public void invalidate(Repo repo) {
+        dao.setChangesetCache(repo.id(), null);
+    }
+
+    private Tip computeTip(Repo repo) {
+        Path dir = store.locate(repo.name());
+        Tip tip = Tip.EMPTY;
+        if (dir != null) {
+            try {
+                History.Changeset c = History.tip(dir);
+                if (c != null) {
+                    tip = new Tip(c.rawId(), c.revision(), c.message(), c.date(), c.author());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warning("cannot read the tip of " + repo.name() + ": " + e);
+                return Tip.EMPTY;
+            }
+        }
+        try {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("raw_id", tip.rawId());
+            m.put("revision", tip.revision());
+            m.put("message", tip.message());
+            m.put("date", tip.date().toEpochMilli());
+            m.put("author", tip.author());
+            dao.setChangesetCache(repo.id(), JSON.writeValueAsString(m));
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cannot cache the tip of " + repo.name() + ": " + e);
+        }
+        return tip;
+    }
+
+    private static Tip parseTip(String json) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            return new Tip(n.get("raw_id").asText(), n.get("revision").asInt(), n.get("message").asText(),
+                    Instant.ofEpochMilli(n.get("date").asLong()), n.get("author").asText());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Branches and tags (peeled to their commit) of the repository; empty when it has no folder. */
+    public Refs refs(Repo repo) throws IOException {
+        Map<String, String> branches = new TreeMap<>();
+        Map<String, String> tags = new TreeMap<>();
+        Path dir = store.locate(repo.name());
+        if (dir != null) {
+            try (Repository db = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build()) {
+                for (Ref r : db.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+                    if (r.getObjectId() != null) {
+                        branches.put(r.getName().substring(Constants.R_HEADS.length()), r.getObjectId().name());
+                    }
+                }
+                for (Ref r : db.getRefDatabase().getRefsByPrefix(Constants.R_TAGS)) {
+                    Ref peeled = db.getRefDatabase().peel(r);
+                    ObjectId id = peeled.getPeeledObjectId() != null ? peeled.getPeeledObjectId() : r.getObjectId();
+                    if (id != null) {
+                        tags.put(r.getName().substring(Constants.R_TAGS.length()), id.name());
+                    }
+                }
+            }
+        }
+        return new Refs(branches, tags);
+    }
+
+    private static boolean canCreateTopLevel(Perms perms) {
+        return perms.isAdmin() || perms.global().contains("hg.create.repository");
+    }
+
+    /**
+     * Kallithea 0.7's rule for where a new repository (or fork) may go: the parent group must exist and the caller
+     * needs write on it; at the top level the caller needs {@code hg.create.repository}. Admins may do both.
+     */
+    public void checkCreateLocation(Perms perms, String fullName) throws Refusal {
+        String groupName = RepoNames.parent(fullName);
+        if (groupName != null) {
+            Optional<RepoGroup> group = dao.groupByName(groupName);
+            if (group.isEmpty()) {
+                throw new Refusal("repo group `" + groupName + "` not found");
+            }
+            if (!perms.isAdmin() && !perms.group(group.get().id()).atLeast(Level.WRITE)) {
+                throw new Refusal("no permission to create repo in " + groupName);
+            }
+        } else if (!canCreateTopLevel(perms)) {
+            throw new Refusal("no permission to create top level repo");
+        }
+    }
+
+    /**
+     * Creates a repository as the API's create_repo does, importing {@code cloneUri} when given. The folder is made
+     * (and filled) first and the row written after; if either fails nothing remains of the attempt.
+     */
+    public Repo create(User actor, NewRepo spec, String ip) throws Refusal {
+        String name = spec.name();
+        if (dao.byName(name).isPresent()) {
+            throw new Refusal("repo `" + name + "` already exist");
+        }
+        String failed = "failed to create repository `" + name.substring(name.lastIndexOf('/') + 1) + "`";
+        Repo repo = materialize(spec, null, failed, dir -> {
+            if (spec.cloneUri() != null) {
+                importer.fetchRemote(dir, spec.cloneUri());
+            }
+        });
+        journal.record(actor, repo, "user_created_repo", ip);
+        return repo;
+    }
+
+    /** Forks {@code source} as {@code spec.name()}: every branch and tag copied, {@code fork_of} set. */
+    public Repo fork(User actor, Repo source, NewRepo spec, String ip) throws Refusal {
+        String failed = "failed to fork repository `" + source.name() + "` as `" + spec.name() + "`";
+        Path from = store.locate(source.name());
+        if (from == null) {
+            throw new Refusal(failed);
+        }
+        Repo fork = materialize(spec, source, failed, dir -> importer.fetchLocal(dir, from));
+        journal.record(actor, source, "user_forked_repo:" + fork.name(), ip);
+        journal.record(actor, fork, "user_created_fork", ip);
+        return fork;
+    }
+
+    @FunctionalInterface
+    private interface Filler {
+        void fill(Path dir) throws IOException;
+    }
+
+    private Repo materialize(NewRepo spec, Repo forkOf, String failed, Filler filler) throws Refusal {
+        String name = spec.name();
+        if (!RepoNames.isValid(name) || dao.byName(name).isPresent() || dao.groupByName(name).isPresent()) {
+            throw new Refusal(failed);
+        }
+        if (spec.cloneUri() != null && !RepoImporter.isAllowedRemote(spec.cloneUri())) {
+            LOG.info("refused clone URI for " + name + ": " + RepoImporter.hidePassword(spec.cloneUri()));
+            throw new Refusal(failed);
+        }
+        String groupName = RepoNames.parent(name);
+        RepoGroup group = null;
+        if (groupName != null) {
+            group = dao.groupByName(groupName).orElseThrow(() -> new Refusal("repo group `" + groupName
+                    + "` not found"));
+        }
+        Path dir;
+        try {
+            dir = store.createGit(name);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cannot create the folder of " + name + ": " + e.getMessage());
+            throw new Refusal(failed);
+        }
+        try {
+            filler.fill(dir);
+            long id = dao.insertFull(name, spec.owner().id(), spec.isPrivate(),
+                    spec.description() == null || spec.description().isEmpty() ? name : spec.description(),
+                    group == null ? null : group.id(), forkOf == null ? null : forkOf.id(), spec.cloneUri(),
+                    spec.landingRev() == null ? "rev:tip" : spec.landingRev(), spec.enableStatistics(),
+                    spec.enableDownloads(), clock.instant());
+            try {
+                grantInitial(id, spec, group, forkOf);
+                dao.follow(spec.owner().id(), id, clock.instant());
+            } catch (RuntimeException e) {
+                dao.deleteRepository(id, false);
+                throw e;
+            }
+            permissions.changed();
+            return dao.byId(id).orElseThrow();
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cannot create repository " + name + ": " + e);
+            unregister(dir);
+            try {
+                org.eclipse.jgit.util.FileUtils.delete(dir.toFile(), org.eclipse.jgit.util.FileUtils.RECURSIVE);
+            } catch (IOException cleanup) {
+                LOG.warning("could not remove the new folder " + dir + ": " + cleanup.getMessage());
+            }
+            throw new Refusal(failed);
+        }
+    }
+
+    /** The new repository's grants: copied from its group or fork source when asked, else the default user's row. */
+    private void grantInitial(long repoId, NewRepo spec, RepoGroup group, Repo forkOf) {
+        User defaultUser = users.defaultUser();
+        if (spec.copyPermissions() && (forkOf != null || group != null)) {
+            Kind kind = forkOf != null ? Kind.REPOSITORY : Kind.GROUP;
+            long from = forkOf != null ? forkOf.id() : group.id();
+            boolean defaultCopied = false;
+            for (PermissionDao.Member m : permissions.userMembers(kind, from)) {
+                defaultCopied |= m.granteeId() == defaultUser.id();
+                users.byId(m.granteeId()).ifPresent(u -> permissions.grantUser(Kind.REPOSITORY, repoId, u,
+                        Level.ofPermissionName(m.permissionName())));
+            }
+            for (PermissionDao.Member m : permissions.userGroupMembers(kind, from)) {
+                permissions.grantUserGroup(Kind.REPOSITORY, repoId, m.granteeId(),
+                        Level.ofPermissionName(m.permissionName()));
+            }
+            if (defaultCopied) {
+                if (spec.isPrivate()) {
+                    permissions.grantUser(Kind.REPOSITORY, repoId, defaultUser, Level.NONE);
+                }
+                return;
+            }
+        }
+        Level floor = spec.isPrivate() ? Level.NONE : defaultLevel(Kind.REPOSITORY, Level.READ);
+        permissions.grantUser(Kind.REPOSITORY, repoId, defaultUser, floor);
+    }
+
+    /**
+     * Kallithea 0.7's permission checks of update_repo for callers who are not super-admins; {@code asGiven} is the
+     * repoid argument as written, for the "does not exist" answer.
+     */
+    public void checkUpdate(Perms perms, Repo repo, String nameArg, boolean ownerGiven, RepoGroup group,
+            String asGiven) throws Refusal {
+        if (!perms.isAdmin()) {
+            if (!perms.repo(repo.id()).atLeast(Level.ADMIN)) {
+                throw new Refusal("repository `" + asGiven + "` does not exist");
+            }
+            if (!repo.name().equals(nameArg) && repo.groupId() == null && !canCreateTopLevel(perms)) {
+                throw new Refusal("no permission to create (or move) top level repositories");
+            }
+            if (ownerGiven) {
+                throw new Refusal("Only Kallithea admin can specify `owner` param");
+            }
+        }
+        if (group != null && !java.util.Objects.equals(group.id(), repo.groupId()) && !perms.isAdmin()
+                && !perms.group(group.id()).atLeast(Level.WRITE)) {
+            throw new Refusal("no permission to create (or move) repo in " + group.name());
+        }
+    }
+
+    /**
+     * Applies update_repo's changes. A new name or group moves the folder first and writes the row after; if the row
+     * cannot be written the folder goes back, so database and disk keep agreeing.
+     */
+    public Repo update(User actor, Repo repo, Changes c, String asGiven, String ip) throws Refusal {
+        String failed = "failed to update repo `" + asGiven + "`";
+        Long groupId = c.group() != null ? Long.valueOf(c.group().id()) : repo.groupId();
+        String groupPath = c.group() != null ? c.group().name()
+                : repo.groupId() == null ? null : dao.groupById(repo.groupId()).map(RepoGroup::name).orElse(null);
+        String shortName = c.name() != null ? c.name() : repo.shortName();
+        String newName = groupPath == null ? shortName : groupPath + "/" + shortName;
+        if (shortName.contains("/") || !RepoNames.isValid(newName)) {
+            throw new Refusal(failed);
+        }
+        if (c.cloneUri() != null && !c.cloneUri().isEmpty()) {
+            try {
+                importer.check(c.cloneUri());
+            } catch (IOException e) {
+                LOG.info("update of " + repo.name() + ": bad clone URI: " + e.getMessage());
+                throw new Refusal(failed);
+            }
+        }
+        boolean renamed = !newName.equals(repo.name());
+        if (renamed && (dao.byName(newName).isPresent() || dao.groupByName(newName).isPresent())) {
+            throw new Refusal(failed);
+        }
+        Path from = renamed ? store.locate(repo.name()) : null;
+        Path to = null;
+        if (from != null) {
+            to = store.root().resolve(newName + (from.getFileName().toString().endsWith(".git") ? ".git" : ""))
+                    .normalize();
+            try {
+                if (!to.startsWith(store.root()) || Files.exists(to, LinkOption.NOFOLLOW_LINKS)
+                        || Files.exists(store.root().resolve(newName))
+                        || Files.exists(store.root().resolve(newName + ".git"))) {
+                    throw new IOException("target folder exists or lies outside the root: " + to);
+                }
+                Files.createDirectories(to.getParent());
+                if (!to.getParent().toRealPath().startsWith(store.root())) {
+                    throw new IOException("target folder lies outside the root: " + to);
+                }
+                unregister(from);
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                LOG.warning("cannot move " + repo.name() + " to " + newName + ": " + e);
+                throw new Refusal(failed);
+            }
+        }
+        try {
+            dao.update(repo.id(), newName, groupId, c.owner() != null ? c.owner().id() : repo.ownerId(),
+                    c.description() != null ? c.description() : repo.description(),
+                    c.isPrivate() != null ? c.isPrivate() : repo.isPrivate(),
+                    c.cloneUri() != null ? c.cloneUri() : repo.cloneUri(),
+                    c.landingRev() != null ? c.landingRev() : repo.landingRevision(),
+                    c.enableStatistics() != null ? c.enableStatistics() : repo.enableStatistics(),
+                    c.enableDownloads() != null ? c.enableDownloads() : repo.enableDownloads());
+        } catch (RuntimeException e) {
+            LOG.warning("cannot update repository " + repo.name() + ": " + e);
+            if (from != null) {
+                try {
+                    Files.move(to, from, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException back) {
+                    LOG.severe("repository " + repo.name() + " is now in " + to + " but its row still says "
+                            + repo.name() + ": " + back);
+                }
+            }
+            throw new Refusal(failed);
+        }
+        permissions.changed();
+        Repo updated = dao.byId(repo.id()).orElseThrow();
+        journal.record(actor, updated, "user_updated_repo", ip);
+        return updated;
+    }
+
+    /**
+     * Deletes a repository: its folder is moved aside to {@code rm__<timestamp>__<name>} in the same parent folder
+     * (Kallithea's layout, never erased), then the row goes; if the row cannot go, the folder comes back. Forks must
+     * be handled ({@code detach} or {@code delete}) or the deletion is refused. Returns the number of forks handled.
+     */
+    public int delete(User actor, Repo repo, String forksMode, String ip) throws Refusal {
+        String failed = "failed to delete repository `" + repo.name() + "`";
+        List<Repo> forks = dao.forks(repo.id());
+        boolean detach = "detach".equals(forksMode);
+        boolean deleteForks = "delete".equals(forksMode);
+        if (!forks.isEmpty() && !detach && !deleteForks) {
+            LOG.info("repository " + repo.name() + " still has attached forks");
+            throw new Refusal(failed);
+        }
+        if (deleteForks) {
+            for (Repo f : forks) {
+                delete(actor, f, "delete", ip);
+            }
+        }
+        Path dir = store.locate(repo.name());
+        Path aside = null;
+        if (dir != null) {
+            aside = dir.getParent().resolve("rm__" + LocalDateTime.now(clock.withZone(ZoneId.systemDefault()))
+                    .format(RM_STAMP) + "__" + RepoNames.fromUrl(dir.getFileName().toString()));
+            try {
+                unregister(dir);
+                Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                LOG.warning("cannot move " + dir + " aside: " + e);
+                throw new Refusal(failed);
+            }
+        }
+        try {
+            dao.deleteRepository(repo.id(), detach);
+        } catch (RuntimeException e) {
+            LOG.warning("cannot delete the row of " + repo.name() + ": " + e);
+            if (aside != null) {
+                try {
+                    Files.move(aside, dir, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException back) {
+                    LOG.severe("repository " + repo.name() + " was moved to " + aside + " but its row remains: "
+                            + back);
+                }
+            }
+            throw new Refusal(failed);
+        }
+        permissions.changed();
+        journal.record(actor, repo, "user_deleted_repo", ip);
+        return forks.size();
+    }
+
+    /**
+     * Pulls every branch and tag from {@code cloneUri} (when given), else from the stored clone URI, else from the
+     * fork parent, into the repository.
+     */
+    public void pull(User actor, Repo repo, String cloneUri, String ip) throws Refusal {
+        String failed = "Unable to pull changes from `" + repo.name() + "`";
+        Path dir = store.locate(repo.name());
+        if (dir == null) {
+            throw new Refusal(failed);
+        }
+        try {
+            String uri = cloneUri != null && !cloneUri.isEmpty() ? cloneUri
+                    : repo.cloneUri() != null && !repo.cloneUri().isEmpty() ? repo.cloneUri() : null;
+            if (uri != null) {
+                importer.fetchRemote(dir, uri);
+            } else if (repo.forkId() != null) {
+                Repo parent = dao.byId(repo.forkId()).orElseThrow(() -> new Refusal(failed));
+                Path from = store.locate(parent.name());
+                if (from == null) {
+                    throw new Refusal(failed);
+                }
+                importer.fetchLocal(dir, from);
+            } else {
+                throw new Refusal(failed);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.info("pull into " + repo.name() + " failed: " + e.getMessage());
+            throw new Refusal(failed);
+        }
+        dao.touch(repo.id(), clock.instant());
+        journal.record(actor, repo, "pull", ip);
+    }
+
+    private static void unregister(Path dir) {
+        RepositoryCache.unregister(RepositoryCache.FileKey.exact(dir.toFile(), FS.DETECTED));
     }
 }

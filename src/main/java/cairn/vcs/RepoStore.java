@@ -138,4 +138,84 @@ public final class RepoStore {
             LOG.warning("cannot scan " + dir + ": " + e.getMessage());
         }
     }
+    // ---- repository-group folders: create, move (rename) and move aside ----
+
+    /** The folder {@code root/<name>} of a repository group, checked to lie inside the root (it need not exist). */
+    public Path groupFolder(String name) throws IOException {
+        if (!RepoNames.isValid(name)) {
+            throw new IllegalArgumentException("invalid group name: " + name);
+        }
+        Path dir = root.resolve(name).normalize();
+        if (!dir.startsWith(root) || dir.equals(root) || !existingAncestorInside(dir)) {
+            throw new IOException("group folder would lie outside the repository root: " + dir);
+        }
+        return dir;
+    }
+
+    /** Creates the (empty) folder of a new repository group; refuses if anything is at that path. */
+    public Path createGroupFolder(String name) throws IOException {
+        Path dir = groupFolder(name);
+        if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.exists(root.resolve(name + ".git"))) {
+            throw new IOException("folder already exists: " + dir);
+        }
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /**
+     * Moves a group's folder (with everything inside) from {@code root/<from>} to {@code root/<to>}, creating the new
+     * parent folders; refuses if anything is at the target. A group without a folder gets an empty one at the target.
+     * Returns whether a folder was moved (so the caller knows what to undo).
+     */
+    public boolean moveGroupFolder(String from, String to) throws IOException {
+        Path src = groupFolder(from);
+        Path dst = groupFolder(to);
+        if (Files.exists(dst, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.exists(root.resolve(to + ".git"))) {
+            throw new IOException("folder already exists: " + dst);
+        }
+        if (dst.startsWith(src)) {
+            throw new IOException("cannot move " + src + " into itself");
+        }
+        if (!Files.isDirectory(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(dst);
+            return false;
+        }
+        Files.createDirectories(dst.getParent());
+        Files.move(src, dst, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return true;
+    }
+
+    /**
+     * Moves an (empty) group's folder aside, as Kallithea archives a deleted group: to
+     * {@code root/rm__<YYYYMMDD_HHMMSS_ffffff>_GROUP_<last segment>}. Returns the new path, or null when the group had
+     * no folder.
+     */
+    public Path moveGroupAside(String name, java.time.LocalDateTime now) throws IOException {
+        Path src = groupFolder(name);
+        if (!Files.isDirectory(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        String stamp = now.format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss_"))
+                + String.format("%06d", now.getNano() / 1000);
+        Path dst = root.resolve("rm__" + stamp + "_GROUP_" + name.substring(name.lastIndexOf('/') + 1));
+        if (Files.exists(dst, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("folder already exists: " + dst);
+        }
+        Files.move(src, dst, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return dst;
+    }
+
+    /** Puts a folder moved aside by {@link #moveGroupAside} back (undo when the database step failed). */
+    public void restoreGroupFolder(Path movedAside, String name) throws IOException {
+        Path dst = groupFolder(name);
+        Files.createDirectories(dst.getParent());
+        Files.move(movedAside, dst, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Drops JGit's cached handles on these repository folders (after they moved), so nothing serves a stale path. */
+    public static void forgetCached(List<Path> repositoryFolders) {
+        for (Path p : repositoryFolders) {
+            org.eclipse.jgit.lib.RepositoryCache.unregister(FileKey.exact(p.toFile(), FS.DETECTED));
+        }
+    }
 }

@@ -16,6 +16,7 @@ import cairn.vcs.Browse;
 import cairn.vcs.History;
 import cairn.journal.JournalService;
 import cairn.vcs.Repo;
+import cairn.vcs.RepoService;
 
 /** Pages of one repository the visitor may read: summary, files, raw, changelog, changeset. */
 final class RepoPages {
@@ -24,9 +25,11 @@ final class RepoPages {
     private final Views views;
     private final CloneUrls cloneUrls;
     private final JournalService journal;
+    private final RepoService repos;
     private final String site;
 
-    RepoPages(Views views, CloneUrls cloneUrls, JournalService journal, String site) {
+    RepoPages(Views views, CloneUrls cloneUrls, JournalService journal, RepoService repos, String site) {
+        this.repos = repos;
         this.views = views;
         this.cloneUrls = cloneUrls;
         this.journal = journal;
@@ -93,6 +96,9 @@ final class RepoPages {
             throws IOException, History.NotFound {
         Map<String, Object> m = model(req, v, repo, repo.name());
         m.put("description", repo.description() == null ? "" : repo.description());
+        m.put("repoId", repo.id());
+        m.put("following", !v.anonymous() && repos.followedBy(v.user()).contains(repo.id()));
+        m.put("followers", repos.followers(repo).size());
         m.put("isPrivate", repo.isPrivate());
         m.put("cloneUrl", cloneUrls.byName(req, v.user(), repo));
         m.put("cloneUrlById", cloneUrls.byId(req, v.user(), repo));

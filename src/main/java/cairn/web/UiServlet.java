@@ -36,6 +36,7 @@ public final class UiServlet extends HttpServlet {
     private final transient RepoService repos;
     private final transient CloneUrls cloneUrls;
     private final transient LoginPages login;
+    private final transient JournalService journal;
     private final transient RepoPages repoPages;
     private final String site;
 
@@ -47,11 +48,8 @@ public final class UiServlet extends HttpServlet {
         this.cloneUrls = cloneUrls;
         this.site = site;
         this.login = new LoginPages(views, auth, users, site);
-        this.repoPages = new RepoPages(views, cloneUrls, journal, site);
-    }
-
-    /** One line of the home page's repository list. */
-    public record RepoRow(String name, String description, boolean isPrivate, String cloneUrl, String cloneUrlById) {
+        this.repoPages = new RepoPages(views, cloneUrls, journal, repos, site);
+        this.journal = journal;
     }
 
     @Override
@@ -88,6 +86,25 @@ public final class UiServlet extends HttpServlet {
                     login.login(req, resp, v);
                 } else {
                     login.loginForm(req, resp, v, null);
+                }
+                return;
+            }
+            case "/_admin/toggle_following" -> {
+                if (post) {
+                    toggleFollowing(req, resp, v);
+                } else {
+                    resp.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+                }
+                return;
+            }
+            case "/_admin/journal", "/_admin/public_journal" -> {
+                if (!get) {
+                    resp.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+                } else if (path.equals("/_admin/journal") && v.anonymous()) {
+                    resp.sendRedirect(req.getContextPath() + "/_admin/login?came_from="
+                            + RepoPages.enc("/_admin/journal"));
+                } else {
+                    journalPage(req, resp, v, path.equals("/_admin/journal"));
                 }
                 return;
             }
@@ -149,22 +166,59 @@ public final class UiServlet extends HttpServlet {
         return repoPages.serve(req, resp, v, repo, folder, rest);
     }
 
-    private List<RepoRow> readable(HttpServletRequest req, Visitor v, String groupPrefix) {
-        List<RepoRow> rows = new ArrayList<>();
+    /** One line of a repository list. */
+    public record Row(String name, String description, boolean isPrivate, String cloneUrl, String lastChange) {
+    }
+
+    /** A group line. */
+    public record GroupRow(String name, String description) {
+    }
+
+    private List<Row> rows(HttpServletRequest req, Visitor v, java.util.function.Predicate<Repo> which) {
+        List<Row> rows = new ArrayList<>();
         for (Repo r : repos.all()) {
-            if (v.perms().repo(r.id()).atLeast(Level.READ)
-                    && (groupPrefix == null || r.name().startsWith(groupPrefix + "/"))) {
-                rows.add(new RepoRow(r.name(), r.description() == null ? "" : r.description(), r.isPrivate(),
-                        cloneUrls.byName(req, v.user(), r), cloneUrls.byId(req, v.user(), r)));
+            if (v.perms().repo(r.id()).atLeast(Level.READ) && which.test(r)) {
+                rows.add(new Row(r.name(), r.description() == null ? "" : r.description(), r.isPrivate(),
+                        cloneUrls.byName(req, v.user(), r),
+                        cairn.api.Json.time(r.updatedOn()).replace('T', ' ')));
             }
         }
         return rows;
     }
 
+    private List<GroupRow> groups(Visitor v, String parent) {
+        List<GroupRow> out = new ArrayList<>();
+        for (RepoGroup g : repos.allGroups()) {
+            String gp = RepoNames.parent(g.name());
+            if (java.util.Objects.equals(gp, parent) && v.perms().group(g.id()).atLeast(Level.READ)) {
+                out.add(new GroupRow(g.name(), g.description() == null ? "" : g.description()));
+            }
+        }
+        return out;
+    }
+
+    /** The dashboard: groups and repositories at the top, or (tabs) the visitor's own or followed ones. */
     private void home(HttpServletRequest req, HttpServletResponse resp, Visitor v) throws IOException {
+        String view = v.anonymous() ? "all" : String.valueOf(req.getParameter("view"));
         Map<String, Object> m = Page.model(req, v, site, site);
-        m.put("repos", readable(req, v, null));
         m.put("user", v.name());
+        switch (view) {
+            case "mine" -> {
+                m.put("repos", rows(req, v, r -> r.ownerId() == v.user().id()));
+                m.put("groups", List.of());
+            }
+            case "following" -> {
+                java.util.Set<Long> followed = repos.followedBy(v.user());
+                m.put("repos", rows(req, v, r -> followed.contains(r.id())));
+                m.put("groups", List.of());
+            }
+            default -> {
+                view = "all";
+                m.put("repos", rows(req, v, r -> r.groupId() == null));
+                m.put("groups", groups(v, null));
+            }
+        }
+        m.put("view", view);
         views.render(resp, "home.ftlh", m);
     }
 
@@ -172,9 +226,64 @@ public final class UiServlet extends HttpServlet {
             throws IOException {
         Map<String, Object> m = Page.model(req, v, site, g.name());
         m.put("group", g.name());
-        m.put("repos", readable(req, v, g.name()));
+        m.put("groups", groups(v, g.name()));
+        m.put("repos", rows(req, v, r -> g.name().equals(RepoNames.parent(r.name()))));
         m.put("user", v.name());
+        m.put("view", "group");
         views.render(resp, "home.ftlh", m);
+    }
+
+    private void toggleFollowing(HttpServletRequest req, HttpServletResponse resp, Visitor v) throws IOException {
+        if (v.anonymous() || !WebAuth.csrfOk(req, v)) {
+            resp.sendError(HttpServletResponse.SC_FORBIDDEN, "Sign in, and post from Cairn's own page");
+            return;
+        }
+        Optional<Repo> repo = Optional.empty();
+        try {
+            repo = repos.byId(Long.parseLong(String.valueOf(req.getParameter("follows_repo_id"))));
+        } catch (NumberFormatException e) {
+            // no such repository
+        }
+        if (repo.isEmpty() || !v.perms().repo(repo.get().id()).atLeast(Level.READ)) {
+            resp.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
+        repos.toggleFollowing(v.user(), repo.get(), req.getRemoteAddr());
+        resp.sendRedirect(req.getContextPath() + "/" + repo.get().name());
+    }
+
+    /** The journal of followed repositories, or the public one; only entries about readable repositories. */
+    private void journalPage(HttpServletRequest req, HttpServletResponse resp, Visitor v, boolean mine)
+            throws IOException {
+        List<cairn.journal.JournalEntry> entries;
+        if (mine) {
+            java.util.Set<Long> followed = repos.followedBy(v.user());
+            followed.removeIf(id -> !v.perms().repo(id).atLeast(Level.READ));
+            entries = journal.forRepos(followed, 100);
+        } else {
+            entries = journal.latest(500).stream().filter(e -> e.repoId() != null
+                    && v.perms().repo(e.repoId()).atLeast(Level.READ)).limit(100).toList();
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (cairn.journal.JournalEntry e : entries) {
+            Map<String, Object> r = new java.util.HashMap<>();
+            r.put("user", e.username() == null ? "" : e.username());
+            r.put("repo", e.repoName() == null ? "" : e.repoName());
+            r.put("date", cairn.api.Json.time(e.at()).replace('T', ' '));
+            String action = e.action();
+            List<String> ids = List.of();
+            if (action.startsWith("push:")) {
+                ids = action.length() > 5 ? List.of(action.substring(5).split(",")) : List.of();
+                action = "pushed " + ids.size() + (ids.size() == 1 ? " commit" : " commits");
+            }
+            r.put("action", action.replace('_', ' '));
+            r.put("ids", ids.size() > 10 ? ids.subList(0, 10) : ids);
+            rows.add(r);
+        }
+        Map<String, Object> m = Page.model(req, v, site, mine ? "My journal" : "Public journal");
+        m.put("entries", rows);
+        m.put("mine", mine);
+        views.render(resp, "journal.ftlh", m);
     }
 
     /** Error pages say what kind of error it was and nothing about internals or what exists. */

@@ -349,7 +349,8 @@ class GitSmartHttpIT {
     void homePageListsOnlyWhatTheVisitorMayRead() throws Exception {
         HttpResponse<String> anon = Http.get(base, "", null);
         assertEquals(200, anon.statusCode());
-        assertTrue(anon.body().contains("team/pub"));
+        assertTrue(anon.body().contains(">team/<"), "groups on the dashboard");
+        assertTrue(Http.get(base, "team", null).body().contains("team/pub"), "group page lists its repositories");
         assertFalse(anon.body().contains(">priv<") || anon.body().contains("/priv"), "private repo hidden");
         HttpResponse<String> owner = Http.get(base, "", Http.basic("alice", "alice-pw"));
         assertTrue(owner.body().contains("alice@"), "clone URL carries the user");

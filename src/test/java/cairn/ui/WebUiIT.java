@@ -108,7 +108,7 @@ class WebUiIT {
         pushContent();
         WebDriver d = browser.driver;
         d.get(url(""));
-        assertTrue(d.getPageSource().contains("team/project"));
+        assertTrue(d.getPageSource().contains("team/"));
         assertFalse(d.getPageSource().contains("hidden"), "private repository invisible to anonymous");
         browser.screenshot("01-home-anonymous");
 
@@ -122,8 +122,18 @@ class WebUiIT {
         assertTrue(d.findElement(By.className("user")).getText().contains("Signed in as dev"));
         browser.screenshot("02-home-signed-in");
 
+        d.findElement(By.linkText("team/")).click();
         d.findElement(By.linkText("team/project")).click();
         assertTrue(d.findElement(By.id("clone-url")).getAttribute("value").contains("dev@"));
+        d.findElement(By.id("follow")).click();
+        assertEquals("Unfollow", d.findElement(By.id("follow")).getText());
+        d.get(url("?view=following"));
+        assertTrue(d.findElement(By.cssSelector("table.repos")).getText().contains("team/project"));
+        d.get(url("_admin/journal"));
+        String journal = d.findElement(By.id("journal")).getText();
+        assertTrue(journal.contains("started following repo") && journal.contains("pushed 2 commits"), journal);
+        browser.screenshot("02b-journal");
+        d.get(url("team/project"));
         String readme = d.findElement(By.id("readme")).getText();
         assertTrue(readme.contains("Project <script>alert('readme')</script>"), readme);
         assertEquals(0, d.findElements(By.cssSelector("#readme a[href^='javascript']")).size());

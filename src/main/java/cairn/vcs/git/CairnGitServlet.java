@@ -42,6 +42,11 @@ public final class CairnGitServlet extends GitServlet {
     private static final Logger LOG = Logger.getLogger(CairnGitServlet.class.getName());
 
     public CairnGitServlet(boolean allowFilter, boolean fsckObjects) {
+        this(allowFilter, fsckObjects, null);
+    }
+
+    /** With {@code serving} (may be null), pushes schedule background repacks and packs sent are counted. */
+    public CairnGitServlet(boolean allowFilter, boolean fsckObjects, GitServing serving) {
         setRepositoryResolver((req, name) -> open(session(req)));
         setUploadPackFactory((req, db) -> {
             UploadPack up = new UploadPack(db);
@@ -52,6 +57,10 @@ public final class CairnGitServlet extends GitServlet {
             if (protocol != null) {
                 // how a client asks for protocol v2 over HTTP, e.g. "version=2"
                 up.setExtraParameters(List.of(protocol.split(":")));
+            }
+            if (serving != null) {
+                // a client that said it has nothing is cloning; one with haves is fetching
+                up.setPostUploadHook(stats -> serving.metrics().packServed(stats.getHaves() == 0));
             }
             return up;
         });
@@ -66,6 +75,9 @@ public final class CairnGitServlet extends GitServlet {
             rp.setPostReceiveHook((pack, commands) -> {
                 events.pushed(session, newCommits(db, commands));
                 adoptHead(db, commands);
+                if (serving != null) {
+                    serving.pushed(session.folder());
+                }
             });
             return rp;
         });

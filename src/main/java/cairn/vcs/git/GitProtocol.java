@@ -1,18 +1,26 @@
 package cairn.vcs.git;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.servlet.ReadListener;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import cairn.metrics.GitMetrics;
+import cairn.metrics.GitMetrics.Kind;
+import cairn.metrics.GitMetrics.Refusal;
 import cairn.vcs.RepoStore;
 import cairn.vcs.VcsCall;
 import cairn.vcs.VcsCall.Action;
@@ -29,12 +37,22 @@ public final class GitProtocol implements VcsProtocol {
     static final String SESSION_ATTRIBUTE = GitProtocol.class.getName() + ".session";
     static final String EVENTS_ATTRIBUTE = GitProtocol.class.getName() + ".events";
 
+    /** Request bodies up to this size are keyed for sharing; bigger ones (long negotiations) never are. */
+    private static final int SHARE_LIMIT = 256 * 1024;
+
     private static final Pattern PATH = Pattern.compile("^/(.+?)/*/(info/refs|git-upload-pack|git-receive-pack)$");
 
     private final ServletContext context;
+    private final GitServing serving;
 
     public GitProtocol(ServletContext context) {
+        this(context, null);
+    }
+
+    /** With {@code serving} (may be null): pack generation is admission-controlled, counted and timed. */
+    public GitProtocol(ServletContext context, GitServing serving) {
         this.context = context;
+        this.serving = serving;
     }
 
     @Override
@@ -75,7 +93,156 @@ public final class GitProtocol implements VcsProtocol {
         request.setAttribute(SESSION_ATTRIBUTE, session);
         request.setAttribute(EVENTS_ATTRIBUTE, events);
         RequestDispatcher git = context.getNamedDispatcher(SERVLET_NAME);
-        git.forward(new Rewritten(request, "/" + session.repo().name() + "/" + call.rest()), response);
+        HttpServletRequest rewritten = new Rewritten(request, "/" + session.repo().name() + "/" + call.rest());
+        if (serving == null) {
+            git.forward(rewritten, response);
+            return;
+        }
+        GitMetrics metrics = serving.metrics();
+        Kind kind = switch (call.rest()) {
+            case "git-upload-pack" -> Kind.UPLOAD_PACK;
+            case "git-receive-pack" -> Kind.RECEIVE_PACK;
+            default -> Kind.INFO_REFS;
+        };
+        if (call.action() == Action.PULL) {
+            serving.read(session.folder());
+        }
+        long start = System.nanoTime();
+        if (kind != Kind.UPLOAD_PACK || !"POST".equals(request.getMethod())) {
+            git.forward(rewritten, response);
+            metrics.latency(kind, System.nanoTime() - start);
+            return;
+        }
+        SharedPacks shared = serving.shared();
+        if (shared != null) {
+            byte[] body = request.getInputStream().readNBytes(SHARE_LIMIT + 1);
+            rewritten = new Replayed(rewritten, body);
+            if (body.length <= SHARE_LIMIT) {
+                SharedPacks.Joined joined = shared.join(SharedPacks.key(session.folder(),
+                        request.getHeader("Git-Protocol"), request.getHeader("Content-Encoding"),
+                        request.getHeader("Accept-Encoding"), body));
+                SharedPacks.Generation generation = joined.generation();
+                if (joined.leader()) {
+                    boolean whole = false;
+                    try {
+                        whole = generate(git, rewritten, new SharedResponse(response, generation), start);
+                    } finally {
+                        generation.end(whole);
+                    }
+                    return;
+                }
+                if (follow(generation, response, start)) {
+                    return;
+                }
+                // the leader's answer could not be shared: generate our own
+            }
+        }
+        generate(git, rewritten, response, start);
+    }
+
+    /** A follower streams the leader's pack; false when it must generate its own (nothing was sent). */
+    private boolean follow(SharedPacks.Generation generation, HttpServletResponse response, long start)
+            throws IOException {
+        GitMetrics metrics = serving.metrics();
+        boolean served;
+        try {
+            served = generation.streamTo(type -> {
+                response.setStatus(HttpServletResponse.SC_OK);
+                response.setContentType(type);
+                response.setHeader("Cache-Control", "no-cache, max-age=0, must-revalidate");
+                return new CountingResponse(response, metrics::packBytes).getOutputStream();
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while streaming a shared pack", e);
+        }
+        if (served) {
+            metrics.packShared();
+            metrics.latency(Kind.UPLOAD_PACK, System.nanoTime() - start);
+        }
+        return served;
+    }
+
+    /** Generates a pack in a slot of the {@link PackGate}; true when it was sent whole. */
+    private boolean generate(RequestDispatcher git, HttpServletRequest rewritten, HttpServletResponse response,
+            long start) throws IOException, ServletException {
+        GitMetrics metrics = serving.metrics();
+        // only pack generation waits in line: ref advertisements, pushes, the UI and the API never do
+        PackGate gate = serving.gate();
+        PackGate.Ticket ticket;
+        try {
+            ticket = gate.enter();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Server is stopping");
+            return false;
+        }
+        try (ticket) {
+            if (!ticket.admitted()) {
+                metrics.refused(ticket.outcome() == PackGate.Outcome.QUEUE_FULL ? Refusal.QUEUE_FULL
+                        : Refusal.TIMEOUT);
+                response.setHeader("Retry-After", Long.toString(gate.retryAfterSeconds()));
+                response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                        "Too many clones and fetches at once; try again in a moment");
+                return false;
+            }
+            metrics.latency(Kind.PACK_QUEUE_WAIT, ticket.waitedNanos());
+            git.forward(rewritten, new CountingResponse(response, metrics::packBytes));
+            metrics.latency(Kind.UPLOAD_PACK, System.nanoTime() - start);
+            return true;
+        }
+    }
+
+    /** The request with its body read already (to key a shared pack) and given again to JGit. */
+    private static final class Replayed extends HttpServletRequestWrapper {
+        private final byte[] head;
+        private ServletInputStream in;
+
+        Replayed(HttpServletRequest request, byte[] head) {
+            super(request);
+            this.head = head;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (in == null) {
+                InputStream rest = new SequenceInputStream(new ByteArrayInputStream(head),
+                        super.getInputStream());
+                in = new ServletInputStream() {
+                    private boolean finished;
+
+                    @Override
+                    public int read() throws IOException {
+                        int b = rest.read();
+                        finished = b < 0;
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        int n = rest.read(b, off, len);
+                        finished = n < 0;
+                        return n;
+                    }
+
+                    @Override
+                    public boolean isFinished() {
+                        return finished;
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return true;
+                    }
+
+                    @Override
+                    public void setReadListener(ReadListener listener) {
+                        throw new IllegalStateException("blocking reads only");
+                    }
+                };
+            }
+            return in;
+        }
     }
 
     /** The request as GitServlet expects it: the path info names the repository by its canonical name. */

@@ -1,0 +1,32 @@
+package cairn.metrics;
+
+/** What {@link GitMetrics} shows over JMX, as {@code cairn:type=Git}. */
+public interface GitMetricsMBean {
+    int getActivePacks();
+
+    int getQueuedPacks();
+
+    long getPackBytesSent();
+
+    long getClones();
+
+    long getFetches();
+
+    long getPushes();
+
+    long getPacksShared();
+
+    long getRejectedQueueFull();
+
+    long getRejectedTimeout();
+
+    long getGcRuns();
+
+    long getGcFailures();
+
+    double getGcSeconds();
+
+    long getUploadPackRequests();
+
+    double getUploadPackMeanSeconds();
+}
