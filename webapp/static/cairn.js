@@ -9,6 +9,15 @@ document.addEventListener('DOMContentLoaded', function () {
   if (window.hljs) {
     document.querySelectorAll('pre.code code:not(.nohighlight)').forEach(function (c) { window.hljs.highlightElement(c); });
   }
+  var compare = document.getElementById('compare-form');
+  if (compare) {
+    compare.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var org = document.getElementById('org').value, other = document.getElementById('other').value;
+      window.location = compare.action + '/' + encodeURIComponent(org).replace(/%40/g, '@').replace(/%2F/g, '/')
+        + '...' + encodeURIComponent(other).replace(/%40/g, '@').replace(/%2F/g, '/');
+    });
+  }
   var filter = document.getElementById('filter');
   if (filter) {
     filter.addEventListener('input', function () {

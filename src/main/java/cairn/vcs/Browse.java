@@ -23,6 +23,7 @@ import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.revwalk.filter.RevFilter;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /** What the web UI shows of a repository: trees, files (never loaded whole when large), logs and diffs. */
@@ -227,37 +228,85 @@ public final class Browse {
                 parents.add(p.name());
             }
             History.Changeset cs = History.changeset(folder, c.name());
-            List<FileDiff> files = new ArrayList<>();
-            long total = 0;
-            boolean cut = false;
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            try (DiffFormatter df = new DiffFormatter(buf)) {
-                df.setRepository(db);
-                df.setDetectRenames(true);
-                df.setContext(Math.max(0, Math.min(context, 10_000)));
-                if (ignoreWhitespace) {
-                    df.setDiffComparator(org.eclipse.jgit.diff.RawTextComparator.WS_IGNORE_ALL);
+            ObjectId parentTree = c.getParentCount() > 0 ? walk.parseCommit(c.getParent(0)).getTree() : null;
+            FileDiffs d = fileDiffs(db, parentTree, c.getTree(), limit, context, ignoreWhitespace);
+            return new Diff(cs, parents, d.files(), d.cut());
+        }
+    }
+
+    /** File diffs between two trees, cut after about {@code limit} bytes. */
+    public record FileDiffs(List<FileDiff> files, boolean cut) {
+    }
+
+    private static FileDiffs fileDiffs(Repository db, ObjectId oldTree, ObjectId newTree, long limit, int context,
+            boolean ignoreWhitespace) throws IOException {
+        List<FileDiff> files = new ArrayList<>();
+        long total = 0;
+        boolean cut = false;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (DiffFormatter df = new DiffFormatter(buf)) {
+            df.setRepository(db);
+            df.setDetectRenames(true);
+            df.setContext(Math.max(0, Math.min(context, 10_000)));
+            if (ignoreWhitespace) {
+                df.setDiffComparator(org.eclipse.jgit.diff.RawTextComparator.WS_IGNORE_ALL);
+            }
+            for (DiffEntry e : df.scan(oldTree, newTree)) {
+                String path = e.getChangeType() == DiffEntry.ChangeType.DELETE ? e.getOldPath() : e.getNewPath();
+                String change = e.getChangeType().name().toLowerCase(Locale.ROOT);
+                if (cut) {
+                    files.add(new FileDiff(path, change, false, List.of()));
+                    continue;
                 }
-                ObjectId parentTree = c.getParentCount() > 0 ? walk.parseCommit(c.getParent(0)).getTree() : null;
-                for (DiffEntry e : df.scan(parentTree, c.getTree())) {
-                    String path = e.getChangeType() == DiffEntry.ChangeType.DELETE ? e.getOldPath() : e.getNewPath();
-                    String change = e.getChangeType().name().toLowerCase(Locale.ROOT);
-                    if (cut) {
-                        files.add(new FileDiff(path, change, false, List.of()));
-                        continue;
-                    }
-                    buf.reset();
-                    df.format(e);
-                    total += buf.size();
-                    String text = buf.toString(StandardCharsets.UTF_8);
-                    boolean binary = text.contains("\nBinary files ");
-                    files.add(new FileDiff(path, change, binary, binary ? List.of() : parse(text)));
-                    if (total > limit) {
-                        cut = true;
-                    }
+                buf.reset();
+                df.format(e);
+                total += buf.size();
+                String text = buf.toString(StandardCharsets.UTF_8);
+                boolean binary = text.contains("\nBinary files ");
+                files.add(new FileDiff(path, change, binary, binary ? List.of() : parse(text)));
+                if (total > limit) {
+                    cut = true;
                 }
             }
-            return new Diff(cs, parents, files, cut);
+        }
+        return new FileDiffs(files, cut);
+    }
+
+    /** What {@code other} has that {@code org} lacks: its commits (newest first) and the diff from their merge base. */
+    public record Comparison(String orgId, String otherId, String baseId, List<History.Changeset> commits,
+            FileDiffs diff, boolean related) {
+    }
+
+    /**
+     * Compares two revisions inside {@code folder} (for forks: the other repository's folder, where the original's
+     * history is expected too). {@code org} may be a commit id from another repository.
+     */
+    public static Comparison compare(Path folder, String org, String other, long limit, int context,
+            boolean ignoreWhitespace) throws IOException, History.NotFound {
+        try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
+            RevCommit o = commit(db, walk, org);
+            RevCommit t = commit(db, walk, other);
+            walk.setRevFilter(RevFilter.MERGE_BASE);
+            walk.markStart(o);
+            walk.markStart(t);
+            RevCommit base = walk.next();
+            walk.reset();
+            walk.setRevFilter(RevFilter.ALL);
+            walk.markStart(t);
+            walk.markUninteresting(o);
+            List<History.Changeset> commits = new ArrayList<>();
+            for (RevCommit c : walk) {
+                commits.add(new History.Changeset(c.name(), -1, c.getAuthorIdent().getName(),
+                        c.getAuthorIdent().getEmailAddress(), c.getAuthorIdent().getWhenAsInstant(),
+                        c.getFullMessage(), List.of(), List.of(), List.of()));
+                if (commits.size() >= 1000) {
+                    break;
+                }
+            }
+            ObjectId baseTree = base == null ? null : walk.parseCommit(base).getTree();
+            FileDiffs d = fileDiffs(db, base == null ? o.getTree() : baseTree, t.getTree(), limit, context,
+                    ignoreWhitespace);
+            return new Comparison(o.name(), t.name(), base == null ? null : base.name(), commits, d, base != null);
         }
     }
 

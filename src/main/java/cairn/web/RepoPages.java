@@ -54,7 +54,16 @@ final class RepoPages {
                         changelog(req, resp, v, repo, folder);
                     }
                 }
-                case "changeset" -> changeset(req, resp, v, repo, folder, args);
+                case "changeset" -> {
+                    if (args.size() == 1 && args.get(0).contains("...")) {
+                        String[] ends = args.get(0).split("\\.\\.\\.", 2);
+                        resp.sendRedirect(req.getContextPath() + "/" + repo.name() + "/compare/rev@" + enc(ends[0])
+                                + "...rev@" + enc(ends[1]));
+                    } else {
+                        changeset(req, resp, v, repo, folder, args);
+                    }
+                }
+                case "compare" -> compare(req, resp, v, repo, folder, args);
                 case "annotate" -> annotate(req, resp, v, repo, folder, args);
                 case "archive" -> {
                     return archive(req, resp, v, repo, folder, args);
@@ -267,6 +276,70 @@ final class RepoPages {
         m.put("sideBySide", sideBySide);
         m.put("pairs", sideBySide ? SideBySide.of(diff.files()) : List.of());
         views.render(resp, "changeset.ftlh", m);
+    }
+
+    /**
+     * {@code compare/<type>@<name>...<type>@<name>}: what the second has that the first lacks. With
+     * {@code ?other_repo=<fork>} the second side is read in that repository (one the visitor may read).
+     */
+    private void compare(HttpServletRequest req, HttpServletResponse resp, Visitor v, Repo repo, Path folder,
+            List<String> args) throws IOException, History.NotFound {
+        Map<String, Object> m = model(req, v, repo, repo.name() + ": compare");
+        m.put("branches", Browse.branches(folder));
+        m.put("tags", new ArrayList<>(Browse.refs(folder).tags().keySet()));
+        String spec = String.join("/", args);
+        if (spec.isEmpty()) {
+            m.put("result", false);
+            views.render(resp, "compare.ftlh", m);
+            return;
+        }
+        String[] ends = spec.split("\\.\\.\\.", 2);
+        if (ends.length != 2) {
+            throw new History.NotFound(spec);
+        }
+        String org = refName(ends[0]);
+        String other = refName(ends[1]);
+        Path otherFolder = folder;
+        String otherRepo = req.getParameter("other_repo");
+        if (otherRepo != null && !otherRepo.isEmpty() && !otherRepo.equals(repo.name())) {
+            Repo o = repos.byName(otherRepo).filter(r -> v.perms().repo(r.id()).atLeast(cairn.auth.Level.READ))
+                    .orElseThrow(() -> new History.NotFound(otherRepo));
+            otherFolder = repos.folder(o);
+            if (otherFolder == null) {
+                throw new History.NotFound(otherRepo);
+            }
+            org = History.resolveIn(folder, org).name();
+        }
+        Browse.Comparison c;
+        try {
+            c = Browse.compare(otherFolder, org, other, Browse.CUT_OFF, 3, false);
+        } catch (org.eclipse.jgit.errors.MissingObjectException e) {
+            throw new History.NotFound(org);
+        }
+        m.put("result", true);
+        m.put("org", ends[0]);
+        m.put("other", ends[1]);
+        m.put("otherRepo", otherRepo == null ? "" : otherRepo);
+        m.put("related", c.related());
+        m.put("commits", rows(c.commits()));
+        m.put("files", c.diff().files());
+        m.put("cut", c.diff().cut());
+        views.render(resp, "compare.ftlh", m);
+    }
+
+    /** {@code branch@main}, {@code tag@v1}, {@code rev@abc123} (Kallithea's ref types) → the name to resolve. */
+    private static String refName(String typed) throws History.NotFound {
+        int at = typed.indexOf('@');
+        String type = at < 0 ? "rev" : typed.substring(0, at);
+        String name = at < 0 ? typed : typed.substring(at + 1);
+        if (!List.of("branch", "book", "tag", "rev").contains(type) || name.isEmpty()) {
+            throw new History.NotFound(typed);
+        }
+        return switch (type) {
+            case "branch", "book" -> "refs/heads/" + name;
+            case "tag" -> "refs/tags/" + name;
+            default -> name;
+        };
     }
 
     private void annotate(HttpServletRequest req, HttpServletResponse resp, Visitor v, Repo repo, Path folder,

@@ -42,6 +42,8 @@ public final class Browser implements AutoCloseable {
                 .usingAnyFreePort().build();
         WebDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+        // elements of the next page may take a moment after a click; absent ones cost this wait
+        driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(3));
         return new Browser(driver, profile);
     }
 

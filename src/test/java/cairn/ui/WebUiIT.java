@@ -90,8 +90,25 @@ class WebUiIT {
         String push = base.toString().replace("://", "://dev:dev-pw@") + "team/project.git";
         git.run(work, "push", "-q", push, "HEAD:refs/heads/main").expectOk();
         head = git.head(work);
+        git.run(work, "checkout", "-q", "-b", "feature").expectOk();
+        Files.writeString(work.resolve("feature.txt"), "feature work\n");
+        git.run(work, "add", "-A").expectOk();
+        git.run(work, "commit", "-q", "-m", "feature commit").expectOk();
+        git.run(work, "push", "-q", push, "feature").expectOk();
+        git.run(work, "checkout", "-q", "main").expectOk();
         String hiddenPush = base.toString().replace("://", "://admin:" + TestSite.ADMIN_PASSWORD + "@") + "hidden.git";
         git.run(work, "push", "-q", hiddenPush, "HEAD:refs/heads/main").expectOk();
+    }
+
+    /** Waits (bounded) until an element with that text is on the page: clicks return before the next page. */
+    private static void awaitText(WebDriver d, By by, String text) {
+        new org.openqa.selenium.support.ui.WebDriverWait(d, java.time.Duration.ofSeconds(15)).until(x -> {
+            try {
+                return x.findElements(by).stream().anyMatch(e -> e.getText().contains(text));
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return false;
+            }
+        });
     }
 
     private void assertNoAlert(WebDriver d) {
@@ -116,17 +133,17 @@ class WebUiIT {
         d.findElement(By.id("username")).sendKeys("dev");
         d.findElement(By.id("password")).sendKeys("wrong");
         d.findElement(By.id("sign-in")).click();
-        assertEquals("Invalid username or password", d.findElement(By.id("login-error")).getText());
+        awaitText(d, By.id("login-error"), "Invalid username or password");
         d.findElement(By.id("password")).sendKeys("dev-pw");
         d.findElement(By.id("sign-in")).click();
-        assertTrue(d.findElement(By.className("user")).getText().contains("Signed in as dev"));
+        awaitText(d, By.className("user"), "Signed in as dev");
         browser.screenshot("02-home-signed-in");
 
         d.findElement(By.linkText("team/")).click();
         d.findElement(By.linkText("team/project")).click();
         assertTrue(d.findElement(By.id("clone-url")).getAttribute("value").contains("dev@"));
         d.findElement(By.id("follow")).click();
-        assertEquals("Unfollow", d.findElement(By.id("follow")).getText());
+        awaitText(d, By.id("follow"), "Unfollow");
         d.get(url("?view=following"));
         assertTrue(d.findElement(By.cssSelector("table.repos")).getText().contains("team/project"));
         d.get(url("_admin/journal"));
@@ -188,7 +205,7 @@ class WebUiIT {
         assertEquals(2, d.findElements(By.cssSelector("table.commits tr")).size(), "two commits touched Main.java");
 
         d.findElement(By.id("logout")).click();
-        assertTrue(d.findElement(By.className("user")).getText().contains("Anonymous"));
+        awaitText(d, By.className("user"), "Anonymous");
         browser.screenshot("08-signed-out");
     }
 
@@ -228,6 +245,32 @@ class WebUiIT {
         assertTrue(refs.contains("\"id\":\"main\""), refs);
         assertEquals(404, Http.get(base, "hidden/archive/tip.zip", null).statusCode());
         assertEquals(404, Http.get(base, "hidden/feed/rss", null).statusCode());
+    }
+
+    @Test
+    void compareBranchesAndRanges() throws Exception {
+        pushContent();
+        WebDriver d = browser.driver;
+        d.get(url("team/project/compare"));
+        new org.openqa.selenium.support.ui.Select(d.findElement(By.id("org"))).selectByValue("branch@main");
+        new org.openqa.selenium.support.ui.Select(d.findElement(By.id("other"))).selectByValue("branch@feature");
+        d.findElement(By.id("compare-go")).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(d, java.time.Duration.ofSeconds(10))
+                .until(x -> !x.findElements(By.id("compare-commits")).isEmpty());
+        assertTrue(d.findElement(By.id("compare-commits")).getText().contains("feature commit"));
+        assertTrue(d.getPageSource().contains("feature work"), "the diff from the merge base");
+        browser.screenshot("10-compare");
+        HttpResponse<String> none = Http.get(base, "team/project/compare/branch@feature...branch@main", null);
+        assertTrue(none.body().contains("id=\"no-commits\""), "main has nothing feature lacks");
+        HttpResponse<String> range = java.net.http.HttpClient.newBuilder()
+                .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build()
+                .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("team/project/changeset/" + head
+                        + "...feature"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, range.statusCode(), "a...b ranges land on the comparison");
+        assertTrue(range.body().contains("feature commit"));
+        assertEquals(404, Http.get(base, "team/project/compare/branch@nope...branch@main", null).statusCode());
+        assertEquals(404, Http.get(base, "team/project/compare/branch@main...branch@feature?other_repo=hidden",
+                null).statusCode(), "an unreadable fork is not there");
     }
 
     @Test
