@@ -176,8 +176,9 @@ start_apache() { # sets BASE, SERVER_PID
 }
 
 start_cairn() { # sets BASE, SERVER_PID, CAIRN_PID
-  # gc_threads = 0: Cairn must not repack the repository it shares with C git (both would then gain a bitmap)
-  printf '[cairn]\nrepos_dir = %s\n[git]\ngc_threads = 0\n' "$REPOS_DIR" > "$RUN_DIR/cairn.ini"
+  # gc_threads = 0: Cairn must not repack the repository it shares with C git (both would then gain a bitmap);
+  # shared_packs = false: every clone measured is a pack generation, not an answer kept from the previous run
+  printf '[cairn]\nrepos_dir = %s\n[git]\ngc_threads = 0\nshared_packs = false\n' "$REPOS_DIR" > "$RUN_DIR/cairn.ini"
   local out=$RUN_DIR/cairn.out err=$RUN_DIR/cairn.err
   : > "$out"
   # shellcheck disable=SC2086  # CAIRN_JAVA_OPTS is a list of options

@@ -1,5 +1,39 @@
 // Cairn's only script: small progressive enhancements (pages work without it). No inline scripts: CSP forbids them.
+
+// Theme: "auto" follows prefers-color-scheme; "light" or "dark" (chosen with the header's button) is kept in
+// localStorage and set as <html data-theme>, at once when this script runs, before the first paint where possible.
+var cairnThemes = ['auto', 'light', 'dark'];
+function cairnTheme() {
+  try { var t = window.localStorage.getItem('cairn-theme'); return cairnThemes.indexOf(t) > 0 ? t : 'auto'; }
+  catch (e) { return 'auto'; }
+}
+function cairnApplyTheme(t) {
+  var root = document.documentElement;
+  if (t === 'auto') { delete root.dataset.theme; } else { root.dataset.theme = t; }
+  // highlight.js style sheets are chosen by media query: follow the choice
+  document.querySelectorAll('link[rel=stylesheet][media*="prefers-color-scheme"], link[data-scheme]').forEach(function (l) {
+    if (!l.dataset.scheme) { l.dataset.scheme = l.media.indexOf('dark') >= 0 ? 'dark' : 'light'; l.dataset.media = l.media; }
+    l.media = t === 'auto' ? l.dataset.media : (l.dataset.scheme === t ? 'all' : 'not all');
+  });
+}
+cairnApplyTheme(cairnTheme());
 document.addEventListener('DOMContentLoaded', function () {
+  var who = document.querySelector('header.top .who');
+  if (who) {
+    var tb = document.createElement('button');
+    tb.type = 'button';
+    tb.id = 'theme';
+    tb.className = 'theme';
+    var label = function () { tb.textContent = 'Theme: ' + cairnTheme(); };
+    label();
+    tb.addEventListener('click', function () {
+      var next = cairnThemes[(cairnThemes.indexOf(cairnTheme()) + 1) % cairnThemes.length];
+      try { window.localStorage.setItem('cairn-theme', next); } catch (e) { /* private mode: this page only */ }
+      cairnApplyTheme(next);
+      tb.textContent = 'Theme: ' + next;
+    });
+    who.appendChild(tb);
+  }
   document.querySelectorAll('button.copy').forEach(function (b) {
     b.addEventListener('click', function () {
       var field = document.getElementById(b.dataset.copy);

@@ -75,7 +75,7 @@ public final class Cairn implements ServletContextListener {
         WebAuth webAuth = new WebAuth(services.authenticator, services.users, services.permissions);
         ServletRegistration.Dynamic ui = ctx.addServlet("cairn-ui", new UiServlet(new Views(ctx), webAuth,
                 services.users, services.repos, services.journal, new CloneUrls(settings.string(Keys.CLONE_URI_TMPL)),
-                settings.string(Keys.TITLE)));
+                settings.string(Keys.TITLE), services.viewCaches).admin(services));
         ui.addMapping("/");
         ui.setLoadOnStartup(2);
 

@@ -45,6 +45,8 @@ public final class Services implements AutoCloseable {
     public final Authenticator authenticator;
     private final Database database;
     private final Caches caches;
+    /** The web UI's caches of expensive views (last commits, READMEs, changelog graphs). */
+    public final cairn.cache.ViewCaches viewCaches;
 
     private Services(Settings settings, Database database, Caches caches) throws IOException {
         this.settings = settings;
@@ -64,6 +66,8 @@ public final class Services implements AutoCloseable {
                 users, clock);
         gists = new GistService(new GistDao(database.jdbi()), settings.dataDir().resolve("gists"), clock);
         authenticator = new Authenticator(users, settings.bool(Keys.CONTAINER_AUTH));
+        viewCaches = new cairn.cache.ViewCaches(caches, settings.integer(Keys.WEB_CACHE_ENTRIES),
+                settings.integer(Keys.WEB_LAST_COMMIT_WALK));
     }
 
     /** Checks the folders, opens (and migrates) the database, and builds the services. */

@@ -51,6 +51,11 @@ public final class UserGroupMethods {
 
     /** user_group: users_group_id, group_name, group_description, active, owner, members [user]. */
     public static Map<String, Object> shape(Services services, UserGroup g, Map<Long, List<String>> extraEmails) {
+        return shape(g, services.userGroups.members(g), extraEmails);
+    }
+
+    /** The same with the members already known (listings read every group's members with one query). */
+    static Map<String, Object> shape(UserGroup g, List<User> groupMembers, Map<Long, List<String>> extraEmails) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("users_group_id", g.id());
         m.put("group_name", g.name());
@@ -58,7 +63,7 @@ public final class UserGroupMethods {
         m.put("active", g.active());
         m.put("owner", g.ownerName());
         List<Map<String, Object>> members = new ArrayList<>();
-        for (User u : services.userGroups.members(g)) {
+        for (User u : groupMembers) {
             members.add(Shapes.user(u, extraEmails.getOrDefault(u.id(), List.of())));
         }
         m.put("members", members);
@@ -87,9 +92,10 @@ public final class UserGroupMethods {
 
     private Object getUserGroups(ApiCall call) {
         Map<Long, List<String>> extra = services.users.extraEmails();
+        Map<Long, List<User>> members = services.userGroups.membersByGroup();
         List<Map<String, Object>> out = new ArrayList<>();
         for (UserGroup g : services.userGroups.readable(call.perms())) {
-            out.add(shape(services, g, extra));
+            out.add(shape(g, members.getOrDefault(g.id(), List.of()), extra));
         }
         return out;
     }

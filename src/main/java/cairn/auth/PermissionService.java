@@ -25,12 +25,17 @@ import cairn.vcs.RepoGroup;
 public final class PermissionService {
     private final PermissionDao dao;
     private final RepoDao repos;
-    private final Cache<String, Perms> cache;
+    /** One entry per user: a permission change replaces it instead of leaving a large stale copy behind. */
+    private final Cache<String, Cached> cache;
+
+    /** A user's permissions and the generation they were computed at. */
+    private record Cached(long generation, Perms perms) {
+    }
 
     public PermissionService(PermissionDao dao, RepoDao repos, Caches caches) {
         this.dao = dao;
         this.repos = repos;
-        this.cache = caches.create("perms", String.class, Perms.class, 5_000, Duration.ofMinutes(10));
+        this.cache = caches.create("perms", String.class, Cached.class, 5_000, Duration.ofMinutes(10));
     }
 
     /**
@@ -41,13 +46,15 @@ public final class PermissionService {
         if (!user.active()) {
             return Perms.NOTHING;
         }
-        String key = user.id() + ":" + (user.admin() ? "a" : "") + ":" + dao.generation();
-        Perms perms = cache.get(key);
-        if (perms == null) {
-            perms = compute(user, defaultUser);
-            cache.put(key, perms);
+        // the generation is read before computing: a change made meanwhile makes the next call compute again
+        long generation = dao.generation();
+        String key = user.id() + ":" + (user.admin() ? "a" : "");
+        Cached cached = cache.get(key);
+        if (cached == null || cached.generation() != generation) {
+            cached = new Cached(generation, compute(user, defaultUser));
+            cache.put(key, cached);
         }
-        return perms;
+        return cached.perms();
     }
 
     public Level repo(User user, User defaultUser, Repo repo) {
@@ -71,6 +78,32 @@ public final class PermissionService {
 
     public void setGlobal(User user, String permissionName) {
         dao.setGlobal(user.id(), permissionName);
+        changed();
+    }
+
+    /**
+     * Sets the user's level on every existing object of this kind that it has a grant on (private repositories
+     * excepted): with the default user, Kallithea's "overwrite existing settings".
+     */
+    public void overwriteLevel(Kind kind, User user, Level level) {
+        dao.overwriteUserLevel(kind, user.id(), level);
+        changed();
+    }
+
+    /** The global permissions given to a user group itself; its active members inherit them. */
+    public List<String> globalOfUserGroup(long userGroupId) {
+        return dao.globalOfUserGroup(userGroupId);
+    }
+
+    /**
+     * Sets or ({@code permissionName} null) removes a user's or user group's own global permission of {@code kind}
+     * (e.g. {@code hg.create}). Global permissions add up with the default user's and the groups' (highest wins).
+     */
+    public void setOwnGlobal(boolean userGroup, long granteeId, String kind, String permissionName) {
+        if (permissionName != null && !permissionName.startsWith(kind + ".")) {
+            throw new IllegalArgumentException(permissionName + " is not a " + kind + " permission");
+        }
+        dao.setOwnGlobal(userGroup, granteeId, kind, permissionName);
         changed();
     }
 
@@ -131,10 +164,12 @@ public final class PermissionService {
 
     private <T> Map<Long, Level> levels(Kind kind, User user, User defaultUser, boolean anonymous, List<T> objects,
             ToLongFunction<T> id, ToLongFunction<T> owner, java.util.function.Predicate<T> isPrivate) {
-        Map<Long, Level> defaults = toMap(dao.userGrants(kind, defaultUser.id(), null));
-        Map<Long, Level> own = anonymous ? Map.of() : toMap(dao.userGrants(kind, user.id(), null));
+        // a super-admin has admin on everything: no grant needs reading
+        boolean superAdmin = !anonymous && user.admin();
+        Map<Long, Level> defaults = superAdmin ? Map.of() : toMap(dao.userGrants(kind, defaultUser.id(), null));
+        Map<Long, Level> own = anonymous || superAdmin ? Map.of() : toMap(dao.userGrants(kind, user.id(), null));
         Map<Long, List<Level>> fromGroups = new HashMap<>();
-        if (!anonymous) {
+        if (!anonymous && !superAdmin) {
             for (Grant g : dao.userGroupGrants(kind, user.id(), null)) {
                 fromGroups.computeIfAbsent(g.objectId(), k -> new ArrayList<>())
                         .add(Level.ofPermissionName(g.permissionName()));

@@ -52,6 +52,22 @@ public final class UserGroupService {
         return dao.members(group.id());
     }
 
+    /** The members of every group by group id, each in the order they were added: two queries for any number. */
+    public java.util.Map<Long, List<User>> membersByGroup() {
+        java.util.Map<Long, User> byId = new java.util.HashMap<>();
+        for (User u : users.all()) {
+            byId.put(u.id(), u);
+        }
+        java.util.Map<Long, List<User>> out = new java.util.HashMap<>();
+        for (UserGroupDao.Membership m : dao.allMemberships()) {
+            User u = byId.get(m.userId());
+            if (u != null) {
+                out.computeIfAbsent(m.groupId(), k -> new java.util.ArrayList<>()).add(u);
+            }
+        }
+        return out;
+    }
+
     public static boolean canRead(Perms perms, UserGroup group) {
         return perms.isAdmin() || perms.userGroup(group.id()).atLeast(Level.READ);
     }

@@ -260,6 +260,20 @@ public final class UserService {
         permissions.bumpGeneration();
     }
 
+    /** Gives the user a fresh main API key (the old one stops working at once); the default user has none to reset. */
+    public User resetApiKey(User user) {
+        if (user.isDefault()) {
+            throw new Refused(Reason.DEFAULT_USER, "the default user has no API key to reset");
+        }
+        users.setApiKey(user.id(), Passwords.newApiKey());
+        return users.byId(user.id()).orElseThrow();
+    }
+
+    /** Whether {@code password} is the user's current password (for changes that must be confirmed with it). */
+    public boolean passwordMatches(User user, String password) {
+        return password != null && !user.isDefault() && Passwords.matches(password, user.password());
+    }
+
     /** Every user but {@code default}, by username. */
     public List<User> allButDefault() {
         return users.all().stream().filter(u -> !u.isDefault()).toList();
@@ -268,6 +282,56 @@ public final class UserService {
     /** The user's extra e-mail addresses (the primary one is not among them). */
     public List<String> extraEmails(User user) {
         return users.extraEmails(user.id());
+    }
+
+    /**
+     * Adds an extra e-mail address (sign-in by e-mail and e-mail lookups find the user by it); refused when it is not
+     * an address or anyone already uses it, as primary or extra address.
+     */
+    public void addExtraEmail(User user, String email) {
+        String e = normalEmail(email);
+        if (e == null) {
+            throw new Refused(Reason.INVALID, "invalid e-mail address: " + email);
+        }
+        checkEmail(e);
+        if (!users.byEmail(e).isEmpty()) {
+            throw new Refused(Reason.EMAIL_TAKEN, "e-mail address " + e + " is already used");
+        }
+        try {
+            users.insertExtraEmail(user.id(), e);
+        } catch (RuntimeException ex) {
+            // the unique constraint lost to a concurrent request
+            throw new Refused(Reason.EMAIL_TAKEN, "e-mail address " + e + " is already used");
+        }
+    }
+
+    /** Removes one of the user's extra e-mail addresses; false when the user had no such address. */
+    public boolean removeExtraEmail(User user, String email) {
+        return email != null && users.deleteExtraEmail(user.id(), email.trim()) > 0;
+    }
+
+    /** The user's extra API keys (the main key is not among them), oldest first. */
+    public List<UserDao.ExtraApiKey> extraApiKeys(User user) {
+        return users.extraApiKeys(user.id());
+    }
+
+    /**
+     * Makes an extra API key with a description, valid for {@code lifetime} (null: until removed); returns the key.
+     * It works wherever the main key does until it expires or is removed.
+     */
+    public String addApiKey(User user, String description, Duration lifetime) {
+        if (user.isDefault()) {
+            throw new Refused(Reason.DEFAULT_USER, "the default user cannot have API keys");
+        }
+        String key = Passwords.newApiKey();
+        long expires = lifetime == null ? -1 : clock.instant().plus(lifetime).getEpochSecond();
+        users.insertApiKey(user.id(), key, description == null ? "" : description, expires, clock.instant());
+        return key;
+    }
+
+    /** Removes one of the user's extra API keys; it stops working at once. False when the user had no such key. */
+    public boolean removeApiKey(User user, String key) {
+        return key != null && users.deleteApiKey(user.id(), key) > 0;
     }
 
     /** Extra e-mail addresses of every user who has any, by user id. */

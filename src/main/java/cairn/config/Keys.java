@@ -79,8 +79,16 @@ public final class Keys {
             "upload-pack POSTs waiting in line (first come, first served) beyond that; more get 503");
     public static final Key GIT_QUEUE_TIMEOUT = new Key("git", "queue_timeout_seconds", Key.Type.INT, "30",
             "longest wait in line before a 503 with Retry-After");
-    public static final Key GIT_SHARED_PACKS = new Key("git", "shared_packs", Key.Type.BOOL, "false",
+    public static final Key GIT_SHARED_PACKS = new Key("git", "shared_packs", Key.Type.BOOL, "true",
             "identical concurrent upload-pack requests share one pack generation (spooled in DATA/tmp/packs)");
+    public static final Key GIT_PACK_CACHE = new Key("git", "pack_cache_bytes", Key.Type.STRING, "1g",
+            "with shared_packs: whole clone answers kept on disk for later identical requests until a push; 0 = none");
+
+    // [web]
+    public static final Key WEB_LAST_COMMIT_WALK = new Key("web", "last_commit_walk", Key.Type.INT, "5000",
+            "commits a folder listing reads at most to find each entry's last change (entries not reached show none)");
+    public static final Key WEB_CACHE_ENTRIES = new Key("web", "view_cache_entries", Key.Type.INT, "2000",
+            "entries in each cache of the web UI (last commits per folder, rendered READMEs, changelog pages)");
 
     public static final List<Key> ALL = List.of(HOST, PORT, AJP_PORT, AJP_SECRET, MAX_THREADS,
             DATA_DIR, REPOS_DIR, TITLE, REALM, CLONE_URI_TMPL, VCS_PREFIX, ADMIN_PASSWORD, CONTAINER_AUTH,
@@ -89,5 +97,6 @@ public final class Keys {
             GIT_ALLOW_FILTER, GIT_FSCK,
             GIT_WINDOW_CACHE, GIT_OPEN_FILES, GIT_DELTA_BASE_CACHE, GIT_STREAM_THRESHOLD, GIT_MMAP,
             GIT_GC_THREADS, GIT_GC_DELAY, GIT_MAX_PACKS, GIT_MAX_QUEUED, GIT_QUEUE_TIMEOUT,
-            GIT_SHARED_PACKS);
+            GIT_SHARED_PACKS, GIT_PACK_CACHE,
+            WEB_LAST_COMMIT_WALK, WEB_CACHE_ENTRIES);
 }

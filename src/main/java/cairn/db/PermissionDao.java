@@ -146,6 +146,46 @@ public final class PermissionDao {
         });
     }
 
+    /**
+     * Sets the level of every existing grant of the user on objects of this kind, in one transaction (the default
+     * permissions page's "overwrite existing"). Grants on private repositories are left alone.
+     */
+    public void overwriteUserLevel(Kind kind, long userId, Level level) {
+        Tables t = TABLES.get(kind);
+        String notPrivate = kind == Kind.REPOSITORY
+                ? " AND repository_id NOT IN (SELECT repo_id FROM repositories WHERE private = TRUE)" : "";
+        jdbi.useTransaction(h -> h.createUpdate("UPDATE " + t.userTable + " SET permission_id = (SELECT permission_id "
+                + "FROM permissions WHERE permission_name = :p) WHERE user_id = :u" + notPrivate)
+                .bind("p", level.permissionName(kind)).bind("u", userId).execute());
+    }
+
+    /** Global permissions given to the user group itself (its active members inherit them). */
+    public List<String> globalOfUserGroup(long userGroupId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT p.permission_name FROM users_group_to_perm gp "
+                + "JOIN permissions p ON p.permission_id = gp.permission_id WHERE gp.users_group_id = :g")
+                .bind("g", userGroupId).mapTo(String.class).list());
+    }
+
+    /**
+     * Sets ({@code permissionName} not null) or removes the user's ({@code userGroup} false) or user group's own
+     * global permission of one kind (e.g. {@code hg.create}), in one transaction.
+     */
+    public void setOwnGlobal(boolean userGroup, long granteeId, String kind, String permissionName) {
+        String table = userGroup ? "users_group_to_perm" : "user_to_perm";
+        String grantee = userGroup ? "users_group_id" : "user_id";
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM " + table + " WHERE " + grantee + " = :g AND permission_id IN "
+                    + "(SELECT permission_id FROM permissions WHERE permission_name LIKE :k "
+                    + "AND permission_name NOT LIKE :deeper)")
+                    .bind("g", granteeId).bind("k", kind + ".%").bind("deeper", kind + ".%.%").execute();
+            if (permissionName != null) {
+                h.createUpdate("INSERT INTO " + table + " (" + grantee + ", permission_id) "
+                        + "SELECT :g, permission_id FROM permissions WHERE permission_name = :p")
+                        .bind("g", granteeId).bind("p", permissionName).execute();
+            }
+        });
+    }
+
     /** A number bumped on every permission-relevant change; part of permission cache keys on every node. */
     public long generation() {
         return jdbi.withHandle(h -> h.createQuery("SELECT gen FROM cache_generation WHERE name = 'permissions'")

@@ -6,7 +6,9 @@ import java.util.Optional;
 
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.jdbi.v3.sqlobject.transaction.Transaction;
@@ -107,6 +109,12 @@ public interface RepoDao {
     @SqlQuery("SELECT user_id FROM user_followings WHERE follows_repository_id = :id ORDER BY user_following_id")
     List<Long> followers(@Bind("id") long repoId);
 
+    /** The users following a repository, in the order they started: one query for any number. */
+    @SqlQuery(UserDao.SELECT + "JOIN user_followings f ON f.user_id = u.user_id "
+            + "WHERE f.follows_repository_id = :id ORDER BY f.user_following_id")
+    @RegisterConstructorMapper(cairn.auth.User.class)
+    List<cairn.auth.User> followerUsers(@Bind("id") long repoId);
+
     @SqlUpdate("INSERT INTO user_followings (user_id, follows_repository_id, follows_from) VALUES (:u, :r, :now)")
     void follow(@Bind("u") long userId, @Bind("r") long repoId, @Bind("now") Instant now);
 
@@ -126,6 +134,10 @@ public interface RepoDao {
 
     @SqlUpdate("UPDATE repositories SET changeset_cache = :json WHERE repo_id = :id")
     void setChangesetCache(@Bind("id") long id, @Bind("json") String json);
+
+    /** Many cached tips at once: one JDBC batch in one transaction. */
+    @SqlBatch("UPDATE repositories SET changeset_cache = :json WHERE repo_id = :id")
+    void setChangesetCaches(@BindMethods List<RepoService.CachedTip> tips);
 
     @SqlQuery(SELECT_GROUP + "WHERE g.group_id = :id")
     Optional<RepoGroup> groupById(@Bind("id") long id);

@@ -61,6 +61,9 @@ public interface UserDao {
     @SqlUpdate("UPDATE users SET password = :hash WHERE user_id = :id")
     void setPassword(@Bind("id") long id, @Bind("hash") String hash);
 
+    @SqlUpdate("UPDATE users SET api_key = :key WHERE user_id = :id")
+    void setApiKey(@Bind("id") long id, @Bind("key") String apiKey);
+
     @SqlUpdate("INSERT INTO users_groups (users_group_name, users_group_active, user_id, created_on) "
             + "VALUES (:name, :active, :owner, :now)")
     @GetGeneratedKeys("users_group_id")
@@ -104,6 +107,29 @@ public interface UserDao {
     /** One row of user_email_map. */
     record ExtraEmail(long userId, String email) {
     }
+
+    @SqlUpdate("INSERT INTO user_email_map (user_id, email) VALUES (:id, LOWER(:email))")
+    void insertExtraEmail(@Bind("id") long id, @Bind("email") String email);
+
+    @SqlUpdate("DELETE FROM user_email_map WHERE user_id = :id AND email = LOWER(:email)")
+    int deleteExtraEmail(@Bind("id") long id, @Bind("email") String email);
+
+    /** One row of user_api_keys: expires is epoch seconds, -1 for never. */
+    record ExtraApiKey(String apiKey, String description, long expires, Instant createdOn) {
+    }
+
+    @SqlQuery("SELECT api_key, description, expires, created_on FROM user_api_keys WHERE user_id = :id "
+            + "ORDER BY user_api_key_id")
+    @RegisterConstructorMapper(ExtraApiKey.class)
+    List<ExtraApiKey> extraApiKeys(@Bind("id") long id);
+
+    @SqlUpdate("INSERT INTO user_api_keys (user_id, api_key, description, expires, created_on) "
+            + "VALUES (:id, :key, :description, :expires, :now)")
+    void insertApiKey(@Bind("id") long id, @Bind("key") String key, @Bind("description") String description,
+            @Bind("expires") long expires, @Bind("now") Instant now);
+
+    @SqlUpdate("DELETE FROM user_api_keys WHERE user_id = :id AND api_key = :key")
+    int deleteApiKey(@Bind("id") long id, @Bind("key") String key);
 
     @SqlQuery("SELECT repo_name FROM repositories WHERE user_id = :id ORDER BY repo_name")
     List<String> ownedRepositories(@Bind("id") long id);

@@ -53,6 +53,15 @@ public interface UserGroupDao {
             + "WHERE m.users_group_id = :group ORDER BY m.users_group_member_id")
     List<User> members(@Bind("group") long groupId);
 
+    /** One row of users_groups_members. */
+    record Membership(long groupId, long userId) {
+    }
+
+    /** Every membership, in the order members were added: the members of all groups with one query. */
+    @SqlQuery("SELECT users_group_id AS group_id, user_id FROM users_groups_members ORDER BY users_group_member_id")
+    @RegisterConstructorMapper(Membership.class)
+    List<Membership> allMemberships();
+
     @SqlQuery("SELECT COUNT(*) FROM users_groups_members WHERE users_group_id = :group AND user_id = :user")
     int memberships(@Bind("group") long groupId, @Bind("user") long userId);
 

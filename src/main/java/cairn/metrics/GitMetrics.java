@@ -49,6 +49,7 @@ public final class GitMetrics implements GitMetricsMBean {
     private final Map<Kind, Summary> latency = new EnumMap<>(Kind.class);
     private volatile IntSupplier active = () -> 0;
     private volatile IntSupplier queued = () -> 0;
+    private volatile IntSupplier gcPending = () -> 0;
     private ObjectName registered;
 
     public GitMetrics() {
@@ -61,6 +62,11 @@ public final class GitMetrics implements GitMetricsMBean {
     public void packGauges(IntSupplier activePacks, IntSupplier queuedPacks) {
         this.active = activePacks;
         this.queued = queuedPacks;
+    }
+
+    /** Where the gauge of background repacks scheduled or running comes from. */
+    public void gcGauge(IntSupplier pendingRepacks) {
+        this.gcPending = pendingRepacks;
     }
 
     public void packBytes(long n) {
@@ -140,6 +146,7 @@ public final class GitMetrics implements GitMetricsMBean {
         head(b, "cairn_git_pack_rejected_total", "Pack generations refused with 503", "counter");
         b.append("cairn_git_pack_rejected_total{reason=\"queue_full\"} ").append(getRejectedQueueFull()).append('\n');
         b.append("cairn_git_pack_rejected_total{reason=\"timeout\"} ").append(getRejectedTimeout()).append('\n');
+        gauge(b, "cairn_git_gc_pending", "Background repacks scheduled or running now", getGcPending());
         counter(b, "cairn_git_gc_runs_total", "Background repacks run", getGcRuns());
         counter(b, "cairn_git_gc_failures_total", "Background repacks that failed", getGcFailures());
         head(b, "cairn_git_gc_seconds_total", "Time spent in background repacks", "counter");
@@ -222,6 +229,11 @@ public final class GitMetrics implements GitMetricsMBean {
     @Override
     public long getRejectedTimeout() {
         return timedOut.sum();
+    }
+
+    @Override
+    public int getGcPending() {
+        return gcPending.getAsInt();
     }
 
     @Override

@@ -20,6 +20,9 @@ public interface GitMetricsMBean {
 
     long getRejectedTimeout();
 
+    /** Background repacks scheduled or running now. */
+    int getGcPending();
+
     long getGcRuns();
 
     long getGcFailures();

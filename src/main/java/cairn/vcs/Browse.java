@@ -182,6 +182,41 @@ public final class Browse {
     private static final List<String> README_NAMES = List.of("readme.md", "readme.markdown", "readme.rst",
             "readme.txt", "readme");
 
+    /** A README's name and blob id (the blob's content is read only when needed). */
+    public record ReadmeRef(String name, String blobId) {
+    }
+
+    /** The README at the root of {@code rev} by name and blob id, without reading it; null when there is none. */
+    public static ReadmeRef readmeRef(Path folder, String rev) throws IOException, History.NotFound {
+        try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
+            RevCommit c = commit(db, walk, rev);
+            try (TreeWalk tw = new TreeWalk(db)) {
+                tw.addTree(c.getTree());
+                ReadmeRef best = null;
+                int bestRank = Integer.MAX_VALUE;
+                while (tw.next()) {
+                    int rank = README_NAMES.indexOf(tw.getNameString().toLowerCase(Locale.ROOT));
+                    if (rank >= 0 && rank < bestRank && !tw.isSubtree()) {
+                        best = new ReadmeRef(tw.getNameString(), tw.getObjectId(0).name());
+                        bestRank = rank;
+                    }
+                }
+                return best;
+            }
+        }
+    }
+
+    /** A blob's text (UTF-8), or null when it is larger than {@link #MAX_INLINE}. */
+    public static String blobText(Path folder, String blobId) throws IOException {
+        try (Repository db = History.open(folder)) {
+            ObjectLoader loader = db.open(ObjectId.fromString(blobId), Constants.OBJ_BLOB);
+            if (loader.getSize() > MAX_INLINE) {
+                return null;
+            }
+            return new String(loader.getCachedBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** The README at the root of {@code rev}, if any and not too large. */
     public static Readme readme(Path folder, String rev) throws IOException, History.NotFound {
         try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
@@ -227,7 +262,10 @@ public final class Browse {
             for (RevCommit p : c.getParents()) {
                 parents.add(p.name());
             }
-            History.Changeset cs = History.changeset(folder, c.name());
+            // not History.changeset: its revision number costs a walk of the whole history, and no page shows it
+            History.Changeset cs = new History.Changeset(c.name(), -1, c.getAuthorIdent().getName(),
+                    c.getAuthorIdent().getEmailAddress(), c.getAuthorIdent().getWhenAsInstant(), c.getFullMessage(),
+                    List.of(), List.of(), List.of());
             ObjectId parentTree = c.getParentCount() > 0 ? walk.parseCommit(c.getParent(0)).getTree() : null;
             FileDiffs d = fileDiffs(db, parentTree, c.getTree(), limit, context, ignoreWhitespace);
             return new Diff(cs, parents, d.files(), d.cut());
@@ -473,14 +511,19 @@ public final class Browse {
     public record LogEntry(History.Changeset changeset, List<String> parents) {
     }
 
+    /** Commits read beyond a changelog page to put it in topological order despite skewed commit dates. */
+    static final int TOPO_LOOKAHEAD = 256;
+
     /**
-     * The first {@code limit} commits of the changelog, newest first in topological order: of one branch, or of every
-     * branch when {@code branch} is null.
+     * The first {@code limit} commits of the changelog, newest first in topological order (a commit after all its
+     * children): of one branch, or of every branch when {@code branch} is null. Reads only {@code limit} +
+     * {@value #TOPO_LOOKAHEAD} commits in date order and sorts those (children first, else newest first), instead of
+     * the whole history a full topological sort needs: only a child dated older than its parent by more than that
+     * many commits could be listed late.
      */
     public static List<LogEntry> log(Path folder, String branch, int limit) throws IOException, History.NotFound {
         try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
-            walk.sort(org.eclipse.jgit.revwalk.RevSort.TOPO, true);
-            walk.sort(org.eclipse.jgit.revwalk.RevSort.COMMIT_TIME_DESC, true);
+            walk.sort(org.eclipse.jgit.revwalk.RevSort.COMMIT_TIME_DESC);
             if (branch != null) {
                 walk.markStart(commit(db, walk, branch));
             } else {
@@ -493,20 +536,228 @@ public final class Browse {
                     return List.of();
                 }
             }
-            List<LogEntry> out = new ArrayList<>();
+            List<RevCommit> read = new ArrayList<>();
             for (RevCommit c : walk) {
+                read.add(c);
+                if (read.size() >= limit + TOPO_LOOKAHEAD) {
+                    break;
+                }
+            }
+            // Kahn's algorithm over the commits read; among those ready, the newest (first read) goes first
+            java.util.Map<RevCommit, Integer> index = new java.util.HashMap<>();
+            for (int i = 0; i < read.size(); i++) {
+                index.put(read.get(i), i);
+            }
+            int[] children = new int[read.size()];
+            for (RevCommit c : read) {
+                for (RevCommit p : c.getParents()) {
+                    Integer pi = index.get(p);
+                    if (pi != null) {
+                        children[pi]++;
+                    }
+                }
+            }
+            java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
+            for (int i = 0; i < read.size(); i++) {
+                if (children[i] == 0) {
+                    ready.add(i);
+                }
+            }
+            List<LogEntry> out = new ArrayList<>();
+            while (!ready.isEmpty() && out.size() < limit) {
+                RevCommit c = read.get(ready.poll());
                 List<String> parents = new ArrayList<>();
                 for (RevCommit p : c.getParents()) {
                     parents.add(p.name());
+                    Integer pi = index.get(p);
+                    if (pi != null && --children[pi] == 0) {
+                        ready.add(pi);
+                    }
                 }
                 out.add(new LogEntry(new History.Changeset(c.name(), -1, c.getAuthorIdent().getName(),
                         c.getAuthorIdent().getEmailAddress(), c.getAuthorIdent().getWhenAsInstant(),
                         c.getFullMessage(), List.of(), List.of(), List.of()), parents));
-                if (out.size() >= limit) {
-                    break;
-                }
             }
             return out;
+        }
+    }
+
+    /** The last change of one entry of a folder: commit id, subject, author and time. */
+    public record LastCommit(String id, String subject, String author, java.time.Instant date) {
+        public String shortId() {
+            return id.substring(0, 12);
+        }
+    }
+
+    /**
+     * The last commit of each entry of a folder, by entry name; {@code walked} commits were read, and
+     * {@code complete} tells whether every entry was reached before the bound.
+     */
+    public record LastCommits(java.util.Map<String, LastCommit> byName, int walked, boolean complete) {
+    }
+
+    /**
+     * The last commit that changed each entry of folder {@code dir} (empty = root) at {@code commitId}, found in ONE
+     * walk of the history, newest first, that stops when every entry is placed or after {@code maxCommits} commits
+     * (entries not reached by then have none). A merge changes an entry only when the entry differs from every
+     * parent (git log's TREESAME rule); a root commit changes everything it has.
+     */
+    public static LastCommits lastCommits(Path folder, String commitId, String dir, int maxCommits)
+            throws IOException, History.NotFound {
+        try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
+            RevCommit start = commit(db, walk, commitId);
+            ObjectId top = dirTree(db, start, dir);
+            if (top == null) {
+                throw new History.NotFound(dir);
+            }
+            java.util.Set<String> wanted = new java.util.HashSet<>();
+            try (TreeWalk tw = new TreeWalk(db)) {
+                tw.addTree(top);
+                while (tw.next()) {
+                    wanted.add(tw.getNameString());
+                }
+            }
+            java.util.Map<String, LastCommit> found = new java.util.HashMap<>();
+            java.util.Map<ObjectId, ObjectId> trees = new java.util.HashMap<>();
+            walk.sort(org.eclipse.jgit.revwalk.RevSort.COMMIT_TIME_DESC);
+            walk.markStart(start);
+            int walked = 0;
+            for (RevCommit c : walk) {
+                if (found.size() >= wanted.size() || walked >= maxCommits) {
+                    break;
+                }
+                walked++;
+                ObjectId mine = trees.remove(c);
+                if (mine == null) {
+                    mine = dirTree(db, c, dir);
+                }
+                if (mine == null) {
+                    continue;
+                }
+                List<ObjectId> parentTrees = new ArrayList<>();
+                boolean sameAsAParent = false;
+                for (RevCommit p : c.getParents()) {
+                    walk.parseHeaders(p);
+                    ObjectId pt = trees.get(p);
+                    if (pt == null) {
+                        pt = dirTree(db, p, dir);
+                        if (pt != null) {
+                            trees.put(p.copy(), pt);
+                        }
+                    }
+                    if (mine.equals(pt)) {
+                        sameAsAParent = true;
+                        break;
+                    }
+                    parentTrees.add(pt);
+                }
+                if (sameAsAParent) {
+                    continue;
+                }
+                LastCommit lc = null;
+                try (TreeWalk tw = new TreeWalk(db)) {
+                    tw.addTree(mine);
+                    for (ObjectId pt : parentTrees) {
+                        if (pt == null) {
+                            tw.addTree(new org.eclipse.jgit.treewalk.EmptyTreeIterator());
+                        } else {
+                            tw.addTree(pt);
+                        }
+                    }
+                    while (tw.next()) {
+                        if (tw.getRawMode(0) == 0) {
+                            continue;
+                        }
+                        String name = tw.getNameString();
+                        if (!wanted.contains(name) || found.containsKey(name)) {
+                            continue;
+                        }
+                        boolean changed = true;
+                        for (int i = 1; i < tw.getTreeCount(); i++) {
+                            if (tw.getRawMode(i) == tw.getRawMode(0) && tw.idEqual(0, i)) {
+                                changed = false;
+                                break;
+                            }
+                        }
+                        if (changed) {
+                            if (lc == null) {
+                                org.eclipse.jgit.lib.PersonIdent a = c.getAuthorIdent();
+                                lc = new LastCommit(c.name(), c.getShortMessage(), a.getName(), a.getWhenAsInstant());
+                            }
+                            found.put(name, lc);
+                        }
+                    }
+                }
+            }
+            return new LastCommits(java.util.Map.copyOf(found), walked, found.size() >= wanted.size());
+        }
+    }
+
+    /** A commit's children on any branch (ids); {@code complete} is false when the search stopped at its bound. */
+    public record Children(List<String> ids, boolean complete) {
+    }
+
+    /**
+     * The commits of any branch that have {@code commitId} as a parent. Walks only what is newer than the commit (what
+     * it cannot reach), at most {@code maxCommits} commits.
+     */
+    public static Children children(Path folder, String commitId, int maxCommits) throws IOException, History.NotFound {
+        try (Repository db = History.open(folder); RevWalk walk = new RevWalk(db)) {
+            RevCommit target = commit(db, walk, commitId);
+            for (Ref r : db.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+                if (r.getObjectId() == null) {
+                    continue;
+                }
+                try {
+                    walk.markStart(walk.parseCommit(r.getObjectId()));
+                } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException notACommit) {
+                    // a branch pointing at something else has no history
+                }
+            }
+            walk.markUninteresting(target);
+            List<String> out = new ArrayList<>();
+            int walked = 0;
+            for (RevCommit c : walk) {
+                if (++walked > maxCommits) {
+                    return new Children(out, false);
+                }
+                for (RevCommit p : c.getParents()) {
+                    if (p.equals(target)) {
+                        out.add(c.name());
+                        break;
+                    }
+                }
+            }
+            return new Children(out, true);
+        }
+    }
+
+    /** The tree of folder {@code dir} in commit {@code c}, or null when the commit has no such folder. */
+    private static ObjectId dirTree(Repository db, RevCommit c, String dir) throws IOException {
+        if (dir.isEmpty()) {
+            return c.getTree();
+        }
+        try (TreeWalk tw = TreeWalk.forPath(db, dir, c.getTree())) {
+            return tw == null || !tw.isSubtree() ? null : tw.getObjectId(0);
+        }
+    }
+
+    /**
+     * A short fingerprint of every branch head (names and commits): it changes whenever a push moves, adds or
+     * deletes a branch, so it keys what depends on all branches (the changelog's graph).
+     */
+    public static String headsState(Path folder) throws IOException {
+        try (Repository db = History.open(folder)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-1");
+            ObjectId head = db.resolve(Constants.HEAD);
+            md.update(((head == null ? "-" : head.name()) + "\n").getBytes(StandardCharsets.UTF_8));
+            for (Ref r : db.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+                md.update((r.getName() + " " + (r.getObjectId() == null ? "-" : r.getObjectId().name()) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -298,11 +298,7 @@ public final class RepoService {
 
     /** Users following the repository, in the order they started. */
     public List<User> followers(Repo repo) {
-        List<User> out = new ArrayList<>();
-        for (long id : dao.followers(repo.id())) {
-            users.byId(id).ifPresent(out::add);
-        }
-        return out;
+        return dao.followerUsers(repo.id());
     }
 
     /** The repository's newest changeset, from the cached copy in the database or (then cached) from disk. */
@@ -326,9 +322,22 @@ public final class RepoService {
                 out.put(c.id(), t);
             }
         }
+        List<CachedTip> fresh = new ArrayList<>();
         for (Repo r : repos) {
             if (!out.containsKey(r.id())) {
-                out.put(r.id(), computeTip(r));
+                Tip t = readTip(r);
+                out.put(r.id(), t == null ? Tip.EMPTY : t);
+                if (t != null) {
+                    fresh.add(new CachedTip(r.id(), tipJson(t)));
+                }
+            }
+        }
+        if (!fresh.isEmpty()) {
+            try {
+                // one batch in one transaction: a first listing of thousands of repositories is not thousands of commits
+                dao.setChangesetCaches(fresh);
+            } catch (RuntimeException e) {
+                LOG.warning("cannot cache the tips of " + fresh.size() + " repositories: " + e);
             }
         }
         return out;
@@ -340,31 +349,45 @@ public final class RepoService {
     }
 
     private Tip computeTip(Repo repo) {
-        Path dir = store.locate(repo.name());
-        Tip tip = Tip.EMPTY;
-        if (dir != null) {
-            try {
-                History.Changeset c = History.tip(dir);
-                if (c != null) {
-                    tip = new Tip(c.rawId(), c.revision(), c.message(), c.date(), c.author());
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warning("cannot read the tip of " + repo.name() + ": " + e);
-                return Tip.EMPTY;
-            }
+        Tip tip = readTip(repo);
+        if (tip == null) {
+            return Tip.EMPTY;
         }
         try {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("raw_id", tip.rawId());
-            m.put("revision", tip.revision());
-            m.put("message", tip.message());
-            m.put("date", tip.date().toEpochMilli());
-            m.put("author", tip.author());
-            dao.setChangesetCache(repo.id(), JSON.writeValueAsString(m));
-        } catch (IOException | RuntimeException e) {
+            dao.setChangesetCache(repo.id(), tipJson(tip));
+        } catch (RuntimeException e) {
             LOG.warning("cannot cache the tip of " + repo.name() + ": " + e);
         }
         return tip;
+    }
+
+    /** The tip on disk (empty without a folder), or null when it cannot be read (then it is not cached). */
+    private Tip readTip(Repo repo) {
+        Path dir = store.locate(repo.name());
+        if (dir == null) {
+            return Tip.EMPTY;
+        }
+        try {
+            History.Changeset c = History.tip(dir);
+            return c == null ? Tip.EMPTY : new Tip(c.rawId(), c.revision(), c.message(), c.date(), c.author());
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cannot read the tip of " + repo.name() + ": " + e);
+            return null;
+        }
+    }
+
+    private static String tipJson(Tip tip) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("raw_id", tip.rawId());
+        m.put("revision", tip.revision());
+        m.put("message", tip.message());
+        m.put("date", tip.date().toEpochMilli());
+        m.put("author", tip.author());
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Tip parseTip(String json) {
@@ -399,6 +422,23 @@ public final class RepoService {
             }
         }
         return new Refs(branches, tags);
+    }
+
+    /** Kallithea's fork right: super-admins, or the global {@code hg.fork.repository}. */
+    public static boolean canFork(Perms perms) {
+        return perms.isAdmin() || perms.global().contains("hg.fork.repository");
+    }
+
+    /**
+     * Checks that {@code url} is an http(s) or git:// remote that answers with these credentials; the refusal says
+     * why (with any password hidden), for a form to show before an import starts.
+     */
+    public void checkRemote(String url) throws Refusal {
+        try {
+            importer.check(url);
+        } catch (IOException e) {
+            throw new Refusal(e.getMessage());
+        }
     }
 
     private static boolean canCreateTopLevel(Perms perms) {
@@ -566,9 +606,14 @@ public final class RepoService {
      * cannot be written the folder goes back, so database and disk keep agreeing.
      */
     public Repo update(User actor, Repo repo, Changes c, String asGiven, String ip) throws Refusal {
+        return update(actor, repo, c, false, asGiven, ip);
+    }
+
+    /** As {@link #update(User, Repo, Changes, String, String)}; {@code toTop} moves the repository out of its group. */
+    public Repo update(User actor, Repo repo, Changes c, boolean toTop, String asGiven, String ip) throws Refusal {
         String failed = "failed to update repo `" + asGiven + "`";
-        Long groupId = c.group() != null ? Long.valueOf(c.group().id()) : repo.groupId();
-        String groupPath = c.group() != null ? c.group().name()
+        Long groupId = toTop ? null : c.group() != null ? Long.valueOf(c.group().id()) : repo.groupId();
+        String groupPath = toTop ? null : c.group() != null ? c.group().name()
                 : repo.groupId() == null ? null : dao.groupById(repo.groupId()).map(RepoGroup::name).orElse(null);
         String shortName = c.name() != null ? c.name() : repo.shortName();
         String newName = groupPath == null ? shortName : groupPath + "/" + shortName;

@@ -12,6 +12,8 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import cairn.cache.Memo;
+import cairn.cache.ViewCaches;
 import cairn.vcs.Browse;
 import cairn.vcs.History;
 import cairn.journal.JournalService;
@@ -27,8 +29,27 @@ final class RepoPages {
     private final JournalService journal;
     private final RepoService repos;
     private final String site;
+    private final int lastCommitWalk;
+    /** Key: repository id, commit id, folder. */
+    private final Memo<Browse.LastCommits> lastCommits;
+    /** Key: repository id, README name, blob id. */
+    private final Memo<String> readmes;
+    /** Key: repository id, branch heads' state, commit. */
+    private final Memo<Browse.Children> children;
+    /** Key: repository id, branch heads' state (or the one branch and its commit), page. */
+    private final Memo<ChangelogPage> changelogs;
 
-    RepoPages(Views views, CloneUrls cloneUrls, JournalService journal, RepoService repos, String site) {
+    /** One changelog page laid out: its rows (commit and graph) and whether an older page exists. */
+    record ChangelogPage(List<Map<String, Object>> rows, boolean more) {
+    }
+
+    RepoPages(Views views, CloneUrls cloneUrls, JournalService journal, RepoService repos, String site,
+            ViewCaches caches) {
+        this.lastCommitWalk = caches.lastCommitWalk();
+        this.lastCommits = caches.memo("ui-last-commits", Browse.LastCommits.class);
+        this.readmes = caches.memo("ui-readmes", String.class);
+        this.children = caches.memo("ui-children", Browse.Children.class);
+        this.changelogs = caches.memo("ui-changelogs", ChangelogPage.class);
         this.repos = repos;
         this.views = views;
         this.cloneUrls = cloneUrls;
@@ -113,9 +134,13 @@ final class RepoPages {
         m.put("cloneUrlById", cloneUrls.byId(req, v.user(), repo));
         List<History.Changeset> latest = Browse.latest(folder, "tip", 0, 10);
         m.put("commits", rows(latest));
-        Browse.Readme readme = latest.isEmpty() ? null : Browse.readme(folder, "tip");
+        Browse.ReadmeRef readme = latest.isEmpty() ? null : Browse.readmeRef(folder, latest.get(0).rawId());
         m.put("readmeName", readme == null ? "" : readme.name());
-        m.put("readmeHtml", readme == null ? "" : Markdown.render(readme.name(), readme.text()));
+        m.put("readmeHtml", readme == null ? "" : readmes.<IOException, RuntimeException>get(
+                repo.id() + ":" + readme.blobId() + ":" + readme.name(), () -> {
+                    String text = Browse.blobText(folder, readme.blobId());
+                    return text == null ? "" : Markdown.render(readme.name(), text);
+                }));
         m.put("empty", latest.isEmpty());
         views.render(resp, "summary.ftlh", m);
     }
@@ -130,7 +155,29 @@ final class RepoPages {
         m.put("path", path);
         m.put("crumbs", crumbs(path));
         if (entry.isDir()) {
-            m.put("children", Browse.list(folder, rev, path));
+            String commit = History.resolveIn(folder, rev).name();
+            Browse.LastCommits last = lastCommits.<IOException, History.NotFound>get(
+                    repo.id() + ":" + commit + ":" + path, () -> Browse.lastCommits(folder, commit, path,
+                            lastCommitWalk));
+            java.time.Instant now = java.time.Instant.now();
+            List<Map<String, Object>> children = new ArrayList<>();
+            for (Browse.Child c : Browse.list(folder, commit, path)) {
+                Map<String, Object> row = new java.util.HashMap<>();
+                row.put("name", c.name());
+                row.put("path", c.path());
+                row.put("dir", c.isDir());
+                row.put("size", c.size());
+                Browse.LastCommit lc = last.byName().get(c.name());
+                if (lc != null) {
+                    row.put("last", Map.of("id", lc.id(), "short", lc.shortId(), "subject", lc.subject(), "author",
+                            lc.author(), "age", age(lc.date(), now), "date", cairn.api.Json.time(lc.date())
+                                    .replace('T', ' ')));
+                }
+                children.add(row);
+            }
+            m.put("children", children);
+            m.put("lastComplete", last.complete());
+            m.put("lastWalked", last.walked());
             views.render(resp, "files.ftlh", m);
             return;
         }
@@ -227,6 +274,24 @@ final class RepoPages {
         int page = Math.min(Math.max(1, parse(req.getParameter("page"), 1)), 2000);
         String branch = req.getParameter("branch");
         boolean one = branch != null && !branch.isEmpty();
+        String state = one ? "branch " + branch + " " + History.resolveIn(folder, branch).name()
+                : "heads " + Browse.headsState(folder);
+        ChangelogPage p = changelogs.<IOException, History.NotFound>get(repo.id() + ":" + state + ":" + page,
+                () -> changelogPage(folder, one ? branch : null, page));
+        Map<String, Object> m = model(req, v, repo, repo.name() + ": changelog");
+        m.put("commits", p.rows());
+        m.put("withGraph", true);
+        m.put("page", page);
+        m.put("next", p.more() ? page + 1 : 0);
+        m.put("branch", one ? branch : "");
+        m.put("branches", Browse.branches(folder));
+        views.render(resp, "changelog.ftlh", m);
+    }
+
+    /** Page {@code page} of the changelog (of one branch, or of all when null), with its graph rows. */
+    private static ChangelogPage changelogPage(Path folder, String branch, int page)
+            throws IOException, History.NotFound {
+        boolean one = branch != null;
         // the graph's lanes depend on every newer commit, so a page is laid out from the newest commit down
         List<Browse.LogEntry> log = Browse.log(folder, one ? branch : null, page * CHANGELOG_PAGE + 1);
         int from = (page - 1) * CHANGELOG_PAGE;
@@ -243,16 +308,9 @@ final class RepoPages {
             Map<String, Object> r = new java.util.HashMap<>(row(shown.get(i).changeset()));
             r.put("graph", graph.get(i));
             r.put("merge", shown.get(i).parents().size() > 1);
-            rows.add(r);
+            rows.add(java.util.Collections.unmodifiableMap(r));
         }
-        Map<String, Object> m = model(req, v, repo, repo.name() + ": changelog");
-        m.put("commits", rows);
-        m.put("withGraph", true);
-        m.put("page", page);
-        m.put("next", more ? page + 1 : 0);
-        m.put("branch", one ? branch : "");
-        m.put("branches", Browse.branches(folder));
-        views.render(resp, "changelog.ftlh", m);
+        return new ChangelogPage(List.copyOf(rows), more);
     }
 
     private void changeset(HttpServletRequest req, HttpServletResponse resp, Visitor v, Repo repo, Path folder,
@@ -269,6 +327,11 @@ final class RepoPages {
         String body = c.message().contains("\n") ? c.message().substring(c.message().indexOf('\n') + 1).strip() : "";
         m.put("message", body);
         m.put("parents", diff.parents());
+        Browse.Children kids = children.<IOException, History.NotFound>get(repo.id() + ":" + Browse.headsState(folder)
+                + ":" + c.rawId(), () -> Browse.children(folder, c.rawId(), lastCommitWalk));
+        m.put("children", kids.ids());
+        m.put("childrenComplete", kids.complete());
+        m.put("lastWalk", lastCommitWalk);
         m.put("files", diff.files());
         m.put("cut", diff.cut());
         m.put("context", context);
@@ -449,6 +512,20 @@ final class RepoPages {
         String subject = c.message().lines().findFirst().orElse("");
         return Map.of("id", c.rawId(), "short", c.shortId(), "subject", subject, "author", c.authorName(),
                 "date", cairn.api.Json.time(c.date()).replace('T', ' '));
+    }
+
+    /** How long ago, in the largest whole unit: "just now", "5 minutes ago", "3 days ago", "2 years ago". */
+    static String age(java.time.Instant then, java.time.Instant now) {
+        long s = Math.max(0, java.time.Duration.between(then, now).getSeconds());
+        long[] sizes = {365L * 86400, 30L * 86400, 7L * 86400, 86400, 3600, 60};
+        String[] names = {"year", "month", "week", "day", "hour", "minute"};
+        for (int i = 0; i < sizes.length; i++) {
+            long n = s / sizes[i];
+            if (n >= 1) {
+                return n + " " + names[i] + (n == 1 ? "" : "s") + " ago";
+            }
+        }
+        return "just now";
     }
 
     private static int parse(String s, int fallback) {

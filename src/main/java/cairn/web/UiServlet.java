@@ -39,17 +39,25 @@ public final class UiServlet extends HttpServlet {
     private final transient JournalService journal;
     private final transient RepoPages repoPages;
     private final String site;
+    private transient cairn.web.admin.AdminPages admin;
 
     public UiServlet(Views views, WebAuth auth, UserService users, RepoService repos, JournalService journal,
-            CloneUrls cloneUrls, String site) {
+            CloneUrls cloneUrls, String site, cairn.cache.ViewCaches viewCaches) {
         this.views = views;
         this.auth = auth;
         this.repos = repos;
         this.cloneUrls = cloneUrls;
         this.site = site;
         this.login = new LoginPages(views, auth, users, site);
-        this.repoPages = new RepoPages(views, cloneUrls, journal, repos, site);
+        this.repoPages = new RepoPages(views, cloneUrls, journal, repos, site, viewCaches);
         this.journal = journal;
+    }
+
+    /** Mounts the administration and account pages ({@code /_admin/...}, {@code /{repo}/settings...}). */
+    public UiServlet admin(cairn.Services services) {
+        this.admin = new cairn.web.admin.AdminPages(views, services,
+                (req, v, title) -> Page.model(req, v, site, title));
+        return this;
     }
 
     @Override
@@ -119,7 +127,11 @@ public final class UiServlet extends HttpServlet {
             default -> {
             }
         }
-        if (!get || !repoOrGroup(req, resp, v, path)) {
+        if (admin != null && (path.equals("/_admin") || path.startsWith("/_admin/"))) {
+            admin.serve(req, resp, v, path);
+            return;
+        }
+        if (!(get || post) || !repoOrGroup(req, resp, v, path)) {
             resp.sendError(HttpServletResponse.SC_NOT_FOUND);
         }
     }
@@ -145,7 +157,8 @@ public final class UiServlet extends HttpServlet {
             }
             if (n == segments.size()) {
                 Optional<RepoGroup> group = repos.allGroups().stream().filter(g -> g.name().equals(name)).findFirst();
-                if (group.isPresent() && v.perms().group(group.get().id()).atLeast(Level.READ)) {
+                if (group.isPresent() && v.perms().group(group.get().id()).atLeast(Level.READ)
+                        && !req.getMethod().equals("POST")) {
                     groupPage(req, resp, v, group.get());
                     return true;
                 }
@@ -161,6 +174,13 @@ public final class UiServlet extends HttpServlet {
         }
         Path folder = repos.folder(repo);
         if (folder == null) {
+            return false;
+        }
+        if (admin != null && !rest.isEmpty() && (rest.get(0).equals("settings") || rest.get(0).equals("fork"))) {
+            admin.repoSettings(req, resp, v, repo, rest);
+            return true;
+        }
+        if (req.getMethod().equals("POST")) {
             return false;
         }
         return repoPages.serve(req, resp, v, repo, folder, rest);

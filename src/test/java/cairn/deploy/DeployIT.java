@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -73,13 +74,20 @@ import cairn.testing.MariaDb;
  * <p>The container-auth vhost sends both of its pools to the third Tomcat ({@code tomcatAuthentication="false"},
  * {@code container_auth = true}); the plain vhost sends Git clients to the first and everything else to the second.
  *
+ * <p>Two generated repositories (made once by {@code deploy-tests/make-repo.sh} and cached in
+ * {@code target/deploy-repos/}: about 130 MiB and 1.3 MiB of pack, with bitmaps) are hard-linked into the repository root for the
+ * streaming check (the first pack bytes through Apache within a second; Tomcat's heap, read with {@code jcmd}, does
+ * not grow while a large clone is under way) and the zero-downtime redeploy ({@code ROOT##002.war} dropped next to
+ * {@code ROOT##001.war} while a slow client clones; {@link SlowClientProxy} plays the slow link).
+ *
  * <p>The samples are copied as they are; only ports, secrets and paths are substituted, and every substituted text
  * must occur in the sample, so a sample that drifts from what this test runs fails here.
  *
  * <p>Needs: the Tomcat distribution unpacked under {@code target/tomcat-dist/} (the pom's pre-integration-test
  * {@code unpack} of {@code org.apache.tomcat:tomcat}; or the system property {@code cairn.tomcat.home}), Debian's
- * {@code apache2} (with {@code apache2-utils}), {@code mariadb-server} and {@code git}. Without them the class is
- * skipped, unless the environment variable {@code CI} is {@code true}: then it fails.
+ * {@code apache2} (with {@code apache2-utils}), {@code mariadb-server}, {@code git}, {@code openssl} (for make-repo.sh)
+ * and a JDK's {@code jcmd}. Without them the class is skipped, unless the environment variable {@code CI} is
+ * {@code true}: then it fails.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -104,6 +112,12 @@ class DeployIT {
     private static Apache front;
     private static Apache ssoFront;
     private static Git git;
+    private static Path jcmd;
+    /** make-repo.sh arguments: 2000 commits, 1000 files, 8 incompressible 16 MiB blobs: a pack of about 130 MiB. */
+    private static final List<String> LARGE_REPO = List.of("2000", "1000", "8", "16", "1");
+    private static final List<String> SMALL_REPO = List.of("200", "200", "1", "1", "1");
+    private static final long MIB = 1024 * 1024;
+    private static final String V2_TITLE = "Cairn release 2";
     private static String c1;
     private static String c2;
 
@@ -138,6 +152,7 @@ class DeployIT {
                     "Apache module mod_" + m + " is missing in " + modules + " (apt-get install apache2)");
         }
         require(onPath("git"), "git is not installed (apt-get install git)");
+        require(onPath("openssl"), "openssl is not installed (apt-get install openssl); make-repo.sh needs it");
         Path samples = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("container-configs");
         require(Files.isDirectory(samples.resolve("tomcat")), "no samples in " + samples);
 
@@ -150,6 +165,12 @@ class DeployIT {
         Path repos = Files.createDirectories(data.resolve("repos/team"));
         git.run(repos, "init", "-q", "--bare", "proj.git").expectOk();
         Path staticDir = unpackStatic(war, root.resolve("www"));
+        // Items 5 and 6: a large and a small generated repository (cached under target/), registered at start.
+        Path big = Files.createDirectories(repos.getParent().resolve("big"));
+        linkTree(generatedRepo(war, samples, "large", LARGE_REPO), big.resolve("large.git"));
+        linkTree(generatedRepo(war, samples, "small", SMALL_REPO), big.resolve("small.git"));
+        jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        require(Files.isExecutable(jcmd), "no jcmd in " + jcmd.getParent() + " (a JDK, not a JRE, runs the tests)");
 
         db = MariaDb.start();
 
@@ -430,7 +451,246 @@ class DeployIT {
         assertFalse(forged.body().contains("Signed in as"), "a header must not sign anyone in:\n" + forged.body());
     }
 
+    /**
+     * (e) Streaming: through Apache, the first pack bytes of a clone of the large repository (about 130 MiB) arrive
+     * within a second, and Tomcat's heap after a full GC, read with jcmd while a clone of it stands still in the middle
+     * of its pack (a client that stopped reading), is no larger than at rest: the pack is never held in memory.
+     */
+    @Test
+    @Order(5)
+    void packsStreamThroughApacheAndTheHeapDoesNotGrowWithTheRepository() throws Exception {
+        String auth = Http.basic("admin", ADMIN_PASSWORD);
+        PackProbe small = PackProbe.fetch(front.base() + "big/small.git", auth);
+        List<PackProbe> large = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            large.add(PackProbe.fetch(front.base() + "big/large.git", auth));
+        }
+        System.out.println("streaming: small " + small + "; large " + large);
+        long packSize = large.get(0).packBytes();
+        assertTrue(packSize > 100 * MIB, "the large pack is large: " + packSize);
+        for (PackProbe p : large) {
+            assertEquals(packSize, p.packBytes(), "every fetch got the whole pack");
+        }
+        // The first fetch also warms JGit's caches; a loaded CI machine may stall once: the best of three counts.
+        long best = large.stream().mapToLong(PackProbe::firstPackMillis).min().orElseThrow();
+        assertTrue(best < 1000, "first pack bytes of the large repository after " + best + " ms (" + large + ")");
+
+        long rest = heapAfterGc(gitPool);
+        long smallHeap;
+        long largeHeap;
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try (SlowClientProxy slow = new SlowClientProxy(front.port)) {
+            // The small repository's clone fits in the sockets' buffers; measure once it is done.
+            git.run(root, "clone", "--bare", "-q", withUser(proxied(slow, "big/small.git"), "admin", ADMIN_PASSWORD),
+                    root.resolve("heap-small.git").toString()).expectOk();
+            smallHeap = heapAfterGc(gitPool);
+
+            slow.pauseAfter(32 * MIB);
+            Path clone = root.resolve("heap-large.git");
+            Future<Git.Result> cloning = ex.submit(() -> git.run(root, "clone", "--bare", "-q",
+                    withUser(proxied(slow, "big/large.git"), "admin", ADMIN_PASSWORD), clone.toString()));
+            await("the large clone stands still in the middle of its pack", 120_000, slow::paused);
+            largeHeap = heapAfterGc(gitPool);
+            // Still in the middle: Tomcat logs a request when it ends; the pack request's line comes after release.
+            int atPause = count(gitPool.accessLog(), "POST /big/large.git/git-upload-pack");
+            assertFalse(cloning.isDone(), "the clone is waiting");
+            slow.release();
+            cloning.get(3, TimeUnit.MINUTES).expectOk();
+            await("the pack request's line in the access log", LOG_WAIT_MS,
+                    () -> count(gitPool.accessLog(), "POST /big/large.git/git-upload-pack") == atPause + 1);
+            git.run(clone, "fsck", "--no-progress").expectOk();
+            assertEquals(large.get(0).head(), git.run(clone, "rev-parse", "main").expectOk().out().trim());
+        } finally {
+            ex.shutdownNow();
+        }
+        System.out.printf("heap after GC of the Git pool's Tomcat: at rest %d MiB, after a small clone %d MiB, "
+                + "during a large clone (%d MiB pack, paused at 32 MiB) %d MiB%n", rest / MIB, smallHeap / MIB,
+                packSize / MIB, largeHeap / MIB);
+        assertTrue(largeHeap - rest < 48 * MIB, "heap grew by " + (largeHeap - rest) / MIB
+                + " MiB during a clone of a " + packSize / MIB + " MiB pack (at rest " + rest / MIB + " MiB)");
+    }
+
+    /**
+     * (f) Zero-downtime redeploy: while a slow client (1 MiB/s) clones the large repository through Apache from
+     * {@code ROOT##001}, {@code ROOT##002.war} is dropped into the Git pool's webapps (Tomcat's parallel deployment).
+     * Version 2 starts beside version 1 and takes the new requests (it read the ini again: another title), the running
+     * clone completes from version 1 and passes {@code git fsck}, and no request through Apache answers 5xx meanwhile.
+     */
+    @Test
+    @Order(6)
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void redeployWhileASlowCloneRuns() throws Exception {
+        // Cairn reads its ini at start: version 2 will show this title, the running version 1 keeps its own.
+        String ini = Files.readString(gitPool.ini);
+        Files.writeString(gitPool.ini, fill(ini, Map.of("[cairn]\n", "[cairn]\ntitle = " + V2_TITLE + "\n")));
+        assertFalse(homeOf(gitPool).contains(V2_TITLE), "version 1 does not re-read its ini");
+        // Through Apache, everything under /_vcs/ goes to the Git pool; a page there that does not exist shows the title.
+        HttpResponse<String> v1 = Http.get(url(front.base()), "/_vcs/which-version-1", null);
+        assertEquals(404, v1.statusCode());
+        assertTrue(v1.body().contains("<title>404 · Cairn</title>"), "version 1's 404 page:\n" + v1.body());
+
+        String auth = Http.basic("admin", ADMIN_PASSWORD);
+        List<String> answers = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService ex = Executors.newFixedThreadPool(2);
+        Path clone = root.resolve("slow-clone.git");
+        try (SlowClientProxy slow = new SlowClientProxy(front.port)) {
+            slow.limit(MIB);
+            Future<Git.Result> cloning = ex.submit(() -> git.run(root, "clone", "--bare", "-q",
+                    withUser(proxied(slow, "big/large.git"), "admin", ADMIN_PASSWORD), clone.toString()));
+            await("the slow clone's pack is streaming", 120_000, () -> slow.downstreamBytes() > 2 * MIB);
+
+            // Requests through Apache, to both pools, all along the deployment.
+            java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Future<?> prober = ex.submit(() -> {
+                URL base = url(front.base());
+                int i = 0;
+                while (probing.get()) {
+                    String path = i++ % 2 == 0 ? "/?redeploy-probe=" + i
+                            : "/big/small.git/info/refs?service=git-upload-pack&redeploy-probe=" + i;
+                    try {
+                        answers.add(Http.get(base, path, auth).statusCode() + " " + path);
+                    } catch (IOException e) {
+                        answers.add("failed " + path + ": " + e);
+                    }
+                    Thread.sleep(100); // pacing: about ten requests a second
+                }
+                return null;
+            });
+
+            Path tmp = gitPool.base.resolve("temp/ROOT##002.war");
+            Files.copy(CairnProcess.war(), tmp);
+            Files.move(tmp, gitPool.base.resolve("webapps/ROOT##002.war"), StandardCopyOption.ATOMIC_MOVE);
+            long t0 = System.nanoTime();
+            await("version 2 answering on the Git pool's Tomcat", START_TIMEOUT_MS,
+                    () -> homeOf(gitPool).contains(V2_TITLE));
+            long deployMs = (System.nanoTime() - t0) / 1_000_000;
+            long streamed = slow.downstreamBytes();
+            assertFalse(cloning.isDone(), "the slow clone must still run after the deployment (" + streamed
+                    + " bytes so far); " + (cloning.isDone() ? cloning.get().out() : ""));
+
+            HttpResponse<String> v2 = Http.get(url(front.base()), "/_vcs/which-version-2", null);
+            assertEquals(404, v2.statusCode());
+            assertTrue(v2.body().contains("<title>404 · " + V2_TITLE + "</title>"),
+                    "a new request through Apache to the Git pool reaches version 2:\n" + v2.body());
+            // A new clone through Apache, now served by version 2.
+            Path fresh = root.resolve("after-redeploy.git");
+            git.run(root, "clone", "--bare", "-q", withUser(front.base() + "big/small.git", "admin", ADMIN_PASSWORD),
+                    fresh.toString()).expectOk();
+
+            slow.release();
+            Git.Result done = cloning.get(3, TimeUnit.MINUTES);
+            probing.set(false);
+            prober.get(1, TimeUnit.MINUTES);
+            done.expectOk();
+            System.out.println("redeploy: version 2 answered " + deployMs + " ms after the WAR was dropped; the slow "
+                    + "clone had streamed " + streamed / MIB + " MiB by then; " + answers.size()
+                    + " probe requests through Apache");
+        } finally {
+            ex.shutdownNow();
+        }
+        git.run(clone, "fsck", "--no-progress").expectOk();
+        assertEquals(PackProbe.fetch(front.base() + "big/large.git", auth).head(),
+                git.run(clone, "rev-parse", "main").expectOk().out().trim(), "the slow clone has main");
+
+        assertTrue(answers.size() > 10, "probes ran: " + answers);
+        List<String> bad = answers.stream().filter(a -> !a.startsWith("200 ")).toList();
+        assertTrue(bad.isEmpty(), "requests through Apache during the redeploy: " + bad);
+        List<String> apache5xx = front.accessLog().lines().filter(l -> l.matches(".*\" 5\\d\\d .*")).toList();
+        assertTrue(apache5xx.isEmpty(), "Apache answered 5xx: " + apache5xx);
+
+        String console = Files.readString(gitPool.base.resolve("logs/console.out"));
+        assertTrue(console.contains("Deployment of web application archive [" + gitPool.base.resolve("webapps")
+                .resolve("ROOT##002.war") + "] has finished"), "ROOT##002.war deployed:\n" + tailOf(console));
+        assertFalse(console.contains("Undeploying") || console.contains("Cairn cannot start"),
+                "version 1 stays deployed, version 2 started:\n" + tailOf(console));
+        // The UI pool (only version 1, same ini) still shows the old title: the title tells the versions apart.
+        assertFalse(homeOf(uiPool).contains(V2_TITLE), "the UI pool's version 1 kept its title");
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
+
+    private static String proxied(SlowClientProxy proxy, String path) {
+        return "http://127.0.0.1:" + proxy.port() + "/" + path;
+    }
+
+    /** Cairn's home page straight from one Tomcat's HTTP connector. */
+    private static String homeOf(Tomcat t) {
+        try {
+            HttpResponse<String> r = Http.get(url("http://127.0.0.1:" + t.httpPort + "/"), "/?version-check", null);
+            return r.statusCode() + "\n" + r.body();
+        } catch (IOException | InterruptedException e) {
+            return "failed: " + e;
+        }
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The used heap of a Tomcat's JVM right after a full GC (jcmd GC.run, then GC.heap_info), in bytes. */
+    private static long heapAfterGc(Tomcat t) throws Exception {
+        long pid = t.jvmPid();
+        jcmd(pid, "GC.run");
+        String info = jcmd(pid, "GC.heap_info");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+        assertTrue(m.find(), "GC.heap_info: " + info);
+        return Long.parseLong(m.group(1)) * 1024;
+    }
+
+    private static String jcmd(long pid, String command) throws Exception {
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "jcmd " + command + ": " + out);
+        return out;
+    }
+
+    /**
+     * A repository made by {@code deploy-tests/make-repo.sh} (deterministic, with a reachability bitmap), cached in
+     * {@code target/deploy-repos} so that later runs skip the generation.
+     */
+    private static Path generatedRepo(Path war, Path samples, String name, List<String> args) throws Exception {
+        Path cache = Files.createDirectories(war.getParent().resolve("deploy-repos"));
+        Path repo = cache.resolve(name + "-" + String.join("-", args) + "-bitmap.git");
+        Path done = cache.resolve(repo.getFileName() + ".done");
+        if (Files.exists(done)) {
+            return repo;
+        }
+        deleteTree(repo);
+        Path script = samples.getParent().resolve("deploy-tests/make-repo.sh");
+        require(Files.isRegularFile(script), "no " + script);
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString(), repo.toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // With a bitmap, as after Cairn's own repack: otherwise every Tomcat would repack it in the background.
+        pb.environment().put("BITMAP", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "make-repo.sh " + args + ":\n" + out);
+        Files.writeString(done, out);
+        return repo;
+    }
+
+    /** Hard links of every file (git never rewrites a file in place), so the cached repository is not copied. */
+    private static void linkTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    try {
+                        Files.createLink(target, p);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(p, target);
+                    }
+                }
+            }
+        }
+    }
 
     private static String lsRemoteMain(String repoUrl) throws Exception {
         String out = git.run(root, "ls-remote", repoUrl, "refs/heads/main").expectOk().out().trim();
@@ -731,6 +991,13 @@ class DeployIT {
             return sb.toString();
         }
 
+        /** The JVM's process: catalina.sh run execs java, so it is normally the process started here. */
+        long jvmPid() {
+            return Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                    .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                    .findFirst().map(ProcessHandle::pid).orElse(process.pid());
+        }
+
         /** SIGTERM (catalina.sh run execs java), which Tomcat answers with a clean shutdown. */
         void stop() throws InterruptedException {
             if (process == null) {
@@ -766,6 +1033,10 @@ class DeployIT {
 
         String base() {
             return "http://127.0.0.1:" + port + "/";
+        }
+
+        String accessLog() throws IOException {
+            return Files.readString(dir.resolve("logs/access.log"));
         }
 
         void start(String vhost) throws Exception {

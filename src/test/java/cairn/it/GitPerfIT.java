@@ -86,6 +86,7 @@ class GitPerfIT {
                 gc_delay_seconds = 1
                 gc_threads = 1
                 window_cache_bytes = 64m
+                shared_packs = false
                 """.formatted(SLOTS, QUEUE));
         alice = site.user("alice", "alice-pw");
         site.repo("small", alice, false);

@@ -57,7 +57,8 @@ import cairn.vcs.Repo;
 
 /**
  * {@code [git] shared_packs = true} with a single pack slot and no line: identical concurrent upload-packs share one
- * generation, so none of them is refused and all get the same, complete pack.
+ * generation, so none of them is refused and all get the same, complete pack; the whole answer stays on disk for
+ * later identical requests until a push changes the refs ({@code pack_cache_bytes}, 1g by default).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -170,10 +171,46 @@ class GitSharedPacksPerfIT {
         assertTrue(metrics.lines().anyMatch(l -> l.equals("cairn_git_packs_shared_total 5")), metrics);
         assertTrue(metrics.lines().anyMatch(l -> l.equals("cairn_git_pack_rejected_total{reason=\"queue_full\"} 0")),
                 metrics);
-        // the spool is gone once everyone has read it
+        // once everyone has read it, only the kept whole answer is left in the spool
+        assertEquals(1, spoolFiles());
+    }
+
+    private static long spoolFiles() throws IOException {
         try (var spool = Files.list(site.dir.resolve("data/tmp/packs"))) {
-            assertEquals(0, spool.count());
+            return spool.count();
         }
+    }
+
+    private long sharedTotal() throws Exception {
+        String metrics = Http.get(base, "_admin/metrics", Http.basic("admin", TestSite.ADMIN_PASSWORD)).body();
+        return metrics.lines().filter(l -> l.startsWith("cairn_git_packs_shared_total "))
+                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+    }
+
+    private byte[] fetchAll(HttpClient client) throws Exception {
+        HttpResponse<InputStream> r = client.send(wantAll(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        return digestOf(r.body());
+    }
+
+    @Test
+    @Order(3)
+    void aLaterIdenticalCloneIsAnsweredFromTheKeptPackUntilAPush() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        byte[] first = fetchAll(client);
+        long shared = sharedTotal();
+        assertArrayEquals(first, fetchAll(client), "the kept answer is the same pack");
+        assertEquals(shared + 1, sharedTotal(), "one request after the other: answered from the kept pack");
+        // a push (to another branch: the wanted commit stays a tip) drops the kept answers of the repository
+        Path work = site.git.workTree(Files.createTempDirectory(site.dir, "push"), "other");
+        String url = base.toString().replace("://", "://alice:alice-pw@")
+                + (base.toString().endsWith("/") ? "" : "/") + "shared.git";
+        site.git.run(work, "push", url, "HEAD:refs/heads/other").expectOk();
+        assertArrayEquals(first, fetchAll(client));
+        assertEquals(shared + 1, sharedTotal(), "after the push the pack was generated again");
+        assertArrayEquals(first, fetchAll(client), "and kept again");
+        assertEquals(shared + 2, sharedTotal());
     }
 
     @Test

@@ -21,9 +21,11 @@ import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.lib.TreeFormatter;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.util.FS;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +91,11 @@ class BitmapKeeperTest {
             }
             await(() -> BitmapKeeper.hasBitmap(repo) && keeper.pending() == 0);
             assertEquals(1, runs.size(), "one repack for the burst: " + runs);
+            // the repacked repository waits in JGit's cache for the requests to come, its indexes loaded
+            assertTrue(RepositoryCache.getRegisteredKeys().stream()
+                    .anyMatch(k -> k instanceof RepositoryCache.FileKey f && f.getFile().toPath().toAbsolutePath()
+                            .normalize().equals(repo.toAbsolutePath().normalize())), "registered after the repack");
+            RepositoryCache.unregister(RepositoryCache.FileKey.exact(repo.toFile(), FS.DETECTED));
         }
     }
 

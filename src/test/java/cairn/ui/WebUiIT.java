@@ -50,6 +50,8 @@ class WebUiIT {
         dev = site.user("dev", "dev-pw");
         project = site.repo("team/project", dev, false);
         hidden = site.repo("hidden", site.admin, true);
+        site.repo("team/cached", dev, false);
+        site.services.repos.createGit("xss-desc", dev, false, "<script>alert('desc')</script><img src=x onerror=alert(1)>");
         return site.war();
     }
 
@@ -160,6 +162,9 @@ class WebUiIT {
 
         d.findElement(By.linkText("Files")).click();
         assertTrue(d.findElement(By.id("tree")).getText().contains("<img src=x onerror=alert(1)>.txt"));
+        String srcRow = d.findElement(By.cssSelector("#tree tr.dir")).getText();
+        assertTrue(srcRow.startsWith("src/") && srcRow.contains("second change") && srcRow.contains("just now"),
+                "last change per entry: " + srcRow);
         assertNoAlert(d);
         browser.screenshot("04-files");
         d.findElement(By.linkText("src/")).click();
@@ -184,6 +189,7 @@ class WebUiIT {
         browser.screenshot("06-changelog");
         d.findElement(By.linkText(head.substring(0, 12))).click();
         assertTrue(d.findElement(By.id("changeset")).getText().contains("second change"));
+        assertEquals(1, d.findElements(By.cssSelector("p.children a")).size(), "the feature commit is a child");
         List<String> added = d.findElements(By.cssSelector("table.diff tr.add")).stream().map(e -> e.getText())
                 .toList();
         assertTrue(added.stream().anyMatch(t -> t.contains("// changed")), added.toString());
@@ -205,8 +211,77 @@ class WebUiIT {
         d.findElement(By.id("history-link")).click();
         assertEquals(2, d.findElements(By.cssSelector("table.commits tr")).size(), "two commits touched Main.java");
 
+        // theme: auto (the system's) -> light -> dark, kept across pages in localStorage -> auto
+        d.findElement(By.id("theme")).click();
+        assertEquals("light", d.findElement(By.tagName("html")).getAttribute("data-theme"));
+        d.findElement(By.id("theme")).click();
+        d.navigate().refresh();
+        assertEquals("dark", d.findElement(By.tagName("html")).getAttribute("data-theme"), "choice kept");
+        assertTrue(d.findElement(By.tagName("body")).getCssValue("background-color").contains("21, 25, 29"),
+                "dark colours applied");
+        assertEquals("Theme: dark", d.findElement(By.id("theme")).getText());
+        browser.screenshot("10-dark-theme");
+        d.findElement(By.id("theme")).click();
+        assertEquals(null, d.findElement(By.tagName("html")).getAttribute("data-theme"), "back to the system's");
+
         d.findElement(By.id("logout")).click();
         awaitText(d, By.className("user"), "Anonymous");
+    }
+
+    /** The table row of the listing entry {@code name}. */
+    private static String row(String html, String name) {
+        int at = html.indexOf(">" + name + "</a>");
+        assertTrue(at > 0, name + " listed");
+        return html.substring(html.lastIndexOf("<tr", at), html.indexOf("</tr>", at));
+    }
+
+    /**
+     * Last commit per entry, the README and the changelog are cached under keys holding the commit (blob, heads): a
+     * push shows at once, nothing stale is served.
+     */
+    @Test
+    void cachedViewsFollowPushes() throws Exception {
+        Git git = site.git;
+        Path work = git.workTree(site.dir.resolve("cached"));
+        Files.writeString(work.resolve("README.md"), "# Version one\n");
+        Files.createDirectories(work.resolve("dir"));
+        Files.writeString(work.resolve("dir/b.txt"), "b\n");
+        Files.writeString(work.resolve("a.txt"), "a\n");
+        git.run(work, "add", "-A").expectOk();
+        git.run(work, "commit", "-q", "-m", "first import").expectOk();
+        Files.writeString(work.resolve("dir/b.txt"), "b2\n");
+        git.run(work, "commit", "-q", "-am", "touch b").expectOk();
+        String push = base.toString().replace("://", "://dev:dev-pw@") + "team/cached.git";
+        git.run(work, "push", "-q", push, "HEAD:refs/heads/main").expectOk();
+        String first = git.head(work);
+
+        String files = Http.get(base, "team/cached/files/tip/", null).body();
+        assertTrue(row(files, "dir/").contains("touch b") && row(files, "dir/").contains(first.substring(0, 12)),
+                row(files, "dir/"));
+        assertTrue(row(files, "a.txt").contains("first import"), row(files, "a.txt"));
+        assertTrue(row(files, "a.txt").contains("Cairn Test"), "author shown");
+        assertTrue(Http.get(base, "team/cached/files/tip/dir", null).body().contains("touch b"));
+        assertTrue(Http.get(base, "team/cached", null).body().contains("Version one"));
+        assertTrue(Http.get(base, "team/cached/changelog", null).body().contains("touch b"));
+        // served again (now from the caches): the same
+        assertTrue(row(Http.get(base, "team/cached/files/tip/", null).body(), "a.txt").contains("first import"));
+
+        Files.writeString(work.resolve("a.txt"), "a2\n");
+        Files.writeString(work.resolve("README.md"), "# Version two\n");
+        git.run(work, "commit", "-q", "-am", "second round").expectOk();
+        git.run(work, "push", "-q", push, "HEAD:refs/heads/main").expectOk();
+        String second = git.head(work);
+
+        files = Http.get(base, "team/cached/files/tip/", null).body();
+        assertTrue(row(files, "a.txt").contains("second round") && row(files, "a.txt").contains(second.substring(0,
+                12)), row(files, "a.txt"));
+        assertTrue(row(files, "dir/").contains("touch b"), "an untouched folder keeps its last change");
+        String summary = Http.get(base, "team/cached", null).body();
+        assertTrue(summary.contains("Version two") && !summary.contains("Version one"), "README re-rendered");
+        assertTrue(Http.get(base, "team/cached/changelog", null).body().contains("second round"));
+        // the old commit's listing is still right (its own key)
+        assertTrue(row(Http.get(base, "team/cached/files/" + first + "/", null).body(), "a.txt")
+                .contains("first import"));
         browser.screenshot("08-signed-out");
     }
 
@@ -272,6 +347,20 @@ class WebUiIT {
         assertEquals(404, Http.get(base, "team/project/compare/branch@nope...branch@main", null).statusCode());
         assertEquals(404, Http.get(base, "team/project/compare/branch@main...branch@feature?other_repo=hidden",
                 null).statusCode(), "an unreadable fork is not there");
+    }
+
+    @Test
+    void aScriptInADescriptionStaysText() throws Exception {
+        WebDriver d = browser.driver;
+        d.get(url(""));
+        assertTrue(d.findElement(By.cssSelector("table.repos")).getText().contains("<script>alert('desc')</script>"));
+        assertEquals(0, d.findElements(By.cssSelector("table.repos img")).size());
+        assertNoAlert(d);
+        d.get(url("xss-desc"));
+        assertTrue(d.findElement(By.cssSelector("p.desc")).getText().contains("<script>alert('desc')</script>"));
+        assertNoAlert(d);
+        String rss = Http.get(base, "xss-desc/feed/rss", null).body();
+        assertFalse(rss.contains("<script>"), "feed escapes the description");
     }
 
     @Test

@@ -18,6 +18,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.RepositoryCache;
+import org.eclipse.jgit.util.FS;
+
 import cairn.metrics.GitMetrics;
 import cairn.metrics.GitMetrics.Kind;
 import cairn.metrics.GitMetrics.Refusal;
@@ -39,6 +43,12 @@ public final class GitProtocol implements VcsProtocol {
 
     /** Request bodies up to this size are keyed for sharing; bigger ones (long negotiations) never are. */
     private static final int SHARE_LIMIT = 256 * 1024;
+
+    // Tomcat's sendfile request attributes (NIO connector, useSendfile, on by default)
+    private static final String SENDFILE_SUPPORT = "org.apache.tomcat.sendfile.support";
+    private static final String SENDFILE_FILENAME = "org.apache.tomcat.sendfile.filename";
+    private static final String SENDFILE_START = "org.apache.tomcat.sendfile.start";
+    private static final String SENDFILE_END = "org.apache.tomcat.sendfile.end";
 
     private static final Pattern PATH = Pattern.compile("^/(.+?)/*/(info/refs|git-upload-pack|git-receive-pack)$");
 
@@ -118,20 +128,29 @@ public final class GitProtocol implements VcsProtocol {
             byte[] body = request.getInputStream().readNBytes(SHARE_LIMIT + 1);
             rewritten = new Replayed(rewritten, body);
             if (body.length <= SHARE_LIMIT) {
-                SharedPacks.Joined joined = shared.join(SharedPacks.key(session.folder(),
-                        request.getHeader("Git-Protocol"), request.getHeader("Content-Encoding"),
-                        request.getHeader("Accept-Encoding"), body));
+                String encoding = request.getHeader("Content-Encoding");
+                // a clone's whole answer may be kept for later identical requests: then the refs are in the key
+                boolean keep = shared.keeps()
+                        && SharedPacks.sendsNoHaves(body, encoding != null && encoding.contains("gzip"));
+                String key = SharedPacks.key(session.folder(), request.getHeader("Git-Protocol"), encoding,
+                        request.getHeader("Accept-Encoding"), body);
+                if (keep) {
+                    String refs = refState(session.folder());
+                    keep = refs != null;
+                    key = key + "/" + refs;
+                }
+                SharedPacks.Joined joined = shared.join(key, session.folder());
                 SharedPacks.Generation generation = joined.generation();
                 if (joined.leader()) {
                     boolean whole = false;
                     try {
                         whole = generate(git, rewritten, new SharedResponse(response, generation), start);
                     } finally {
-                        generation.end(whole);
+                        generation.end(whole, keep);
                     }
                     return;
                 }
-                if (follow(generation, response, start)) {
+                if (follow(generation, request, response, start)) {
                     return;
                 }
                 // the leader's answer could not be shared: generate our own
@@ -140,11 +159,43 @@ public final class GitProtocol implements VcsProtocol {
         generate(git, rewritten, response, start);
     }
 
+    /** The fingerprint of a repository's refs, or null when they cannot be read. */
+    private static String refState(Path folder) {
+        try {
+            Repository db = RepositoryCache.open(RepositoryCache.FileKey.exact(folder.toFile(), FS.DETECTED), true);
+            try {
+                return SharedPacks.refState(db.getRefDatabase().getRefs());
+            } finally {
+                db.close();
+            }
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** A follower streams the leader's pack; false when it must generate its own (nothing was sent). */
-    private boolean follow(SharedPacks.Generation generation, HttpServletResponse response, long start)
-            throws IOException {
+    private boolean follow(SharedPacks.Generation generation, HttpServletRequest request,
+            HttpServletResponse response, long start) throws IOException {
         GitMetrics metrics = serving.metrics();
         boolean served;
+        if (Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORT))) {
+            // a whole kept answer: Tomcat sends the file itself (sendfile), no byte passes through the JVM
+            served = generation.sendWhole((file, size, type) -> {
+                response.setStatus(HttpServletResponse.SC_OK);
+                response.setContentType(type);
+                response.setHeader("Cache-Control", "no-cache, max-age=0, must-revalidate");
+                response.setContentLengthLong(size);
+                request.setAttribute(SENDFILE_FILENAME, file.toRealPath().toString());
+                request.setAttribute(SENDFILE_START, 0L);
+                request.setAttribute(SENDFILE_END, size);
+                metrics.packBytes(size);
+            });
+            if (served) {
+                metrics.packShared();
+                metrics.latency(Kind.UPLOAD_PACK, System.nanoTime() - start);
+                return true;
+            }
+        }
         try {
             served = generation.streamTo(type -> {
                 response.setStatus(HttpServletResponse.SC_OK);

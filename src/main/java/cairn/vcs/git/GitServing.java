@@ -33,6 +33,9 @@ public final class GitServing implements AutoCloseable {
         this.keeper = keeper;
         this.shared = shared;
         metrics.packGauges(gate::active, gate::queued);
+        if (keeper != null) {
+            metrics.gcGauge(keeper::pending);
+        }
     }
 
     /** Applies the cache settings (JVM-wide for this web application's JGit) and starts the background repacks. */
@@ -55,7 +58,7 @@ public final class GitServing implements AutoCloseable {
         if (settings.bool(Keys.GIT_SHARED_PACKS)) {
             Path spool = settings.dataDir().resolve("tmp/packs");
             try {
-                shared = new SharedPacks(spool);
+                shared = new SharedPacks(spool, size(settings, Keys.GIT_PACK_CACHE, 0, Long.MAX_VALUE));
             } catch (IOException e) {
                 throw settings.bad(Keys.GIT_SHARED_PACKS, "cannot use the spool folder " + spool + ": " + e);
             }
@@ -67,7 +70,8 @@ public final class GitServing implements AutoCloseable {
                 + caches.getPackedGitOpenFiles() + " open packs, " + slots + " concurrent packs, " + queued
                 + " queued (" + timeout + " s), background repack " + (keeper == null ? "off"
                 : "on (" + gcThreads + " thread(s), after " + gcDelay + " s)")
-                + (shared == null ? "" : ", identical concurrent packs shared"));
+                + (shared == null ? "" : ", identical packs shared"
+                        + (shared.keeps() ? " and kept (" + settings.string(Keys.GIT_PACK_CACHE) + ")" : "")));
         return new GitServing(metrics, new PackGate(slots, queued, Duration.ofSeconds(timeout)), keeper, shared);
     }
 
@@ -132,6 +136,9 @@ public final class GitServing implements AutoCloseable {
 
     void pushed(Path folder) {
         metrics.pushed();
+        if (shared != null) {
+            shared.invalidate(folder); // its refs changed: kept answers are stale
+        }
         if (keeper != null) {
             keeper.pushed(folder);
         }

@@ -1,19 +1,33 @@
 package cairn.vcs.git;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.zip.GZIPInputStream;
+
+import org.eclipse.jgit.lib.Ref;
 
 /**
  * One pack generation shared by identical concurrent upload-pack requests (same repository, same request body, same
@@ -25,14 +39,36 @@ import java.util.logging.Logger;
  * <p>If the leader's answer is not a plain 200, or the leader fails before a follower has sent anything, the follower
  * is told to generate its own; a follower that had already sent bytes is cut off (the client sees a broken transfer, as
  * it would if its own generation had failed). A leader whose client goes away keeps generating while followers read.
+ *
+ * <p>With a cache size ({@code [git] pack_cache_bytes}), a whole answer to a request that sent no {@code have} (a
+ * clone, shallow or partial or full) stays on disk after its generation ended, so identical requests that arrive
+ * later are answered from it too: the key then includes the state of the repository's refs, and a push drops every
+ * kept answer of its repository at once. The least recently used answers go when the cache is full.
  */
 public final class SharedPacks {
     private static final Logger LOG = Logger.getLogger(SharedPacks.class.getName());
 
     private final Path spoolDir;
-    private final Map<String, Generation> running = new ConcurrentHashMap<>();
+    /** Seconds a spool file handed to the container's sendfile stays after its last reader is done. */
+    static final int FILE_GRACE_SECONDS = 60;
 
+    /** Most whole answers kept at once, whatever their size (many small ones: ls-refs of many repositories). */
+    public static final int MAX_KEPT = 1024;
+
+    private final Map<String, Generation> running = new ConcurrentHashMap<>();
+    private final long keepBytes;
+    /** Whole answers kept after their generation ended, least recently used first. Guarded by itself. */
+    private final LinkedHashMap<String, Generation> kept = new LinkedHashMap<>(16, 0.75f, true);
+    private long keptBytes;
+
+    /** Sharing between concurrent requests only: nothing is kept after a generation ends. */
     public SharedPacks(Path spoolDir) throws IOException {
+        this(spoolDir, 0);
+    }
+
+    /** Also keeps whole answers to clones, up to {@code keepBytes} of spool files in all (0: none). */
+    public SharedPacks(Path spoolDir, long keepBytes) throws IOException {
+        this.keepBytes = Math.max(0, keepBytes);
         this.spoolDir = Files.createDirectories(spoolDir);
         try (var old = Files.newDirectoryStream(spoolDir, "pack-*.spool")) {
             for (Path p : old) {
@@ -62,12 +98,74 @@ public final class SharedPacks {
     public record Joined(Generation generation, boolean leader) {
     }
 
+    /**
+     * A fingerprint of a repository's refs (names, targets, symbolic links), for the key of a kept answer: any ref
+     * update changes it.
+     */
+    public static String refState(Collection<Ref> refs) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            List<Ref> sorted = new ArrayList<>(refs);
+            sorted.sort(Comparator.comparing(Ref::getName));
+            for (Ref r : sorted) {
+                d.update(r.getName().getBytes(StandardCharsets.UTF_8));
+                d.update((byte) 0);
+                String target = r.isSymbolic() ? "ref: " + r.getTarget().getName()
+                        : r.getObjectId() == null ? "-" : r.getObjectId().name();
+                d.update(target.getBytes(StandardCharsets.UTF_8));
+                d.update((byte) '\n');
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Whether an upload-pack request body (gzip-encoded when {@code gzip}) sends no {@code have} line: a clone,
+     * whose whole answer is worth keeping for identical requests. Anything unreadable counts as a fetch.
+     */
+    public static boolean sendsNoHaves(byte[] body, boolean gzip) {
+        byte[] plain = body;
+        if (gzip) {
+            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+                plain = in.readNBytes(4 * 1024 * 1024);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        // pkt-lines: 4 hex digits of length, then "have <id>"
+        String text = new String(plain, StandardCharsets.ISO_8859_1);
+        for (int i = text.indexOf("have "); i >= 0; i = text.indexOf("have ", i + 1)) {
+            if (i >= 4 && text.substring(i - 4, i).matches("[0-9a-f]{4}")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Joins the generation running for {@code key}, or starts one (then the caller is its leader). */
     public Joined join(String key) throws IOException {
+        return join(key, null);
+    }
+
+    /**
+     * Joins the generation running for {@code key} or the whole answer kept for it, or starts one (then the caller is
+     * its leader). {@code folder} names the repository, for {@link #invalidate(Path)}.
+     */
+    public Joined join(String key, Path folder) throws IOException {
         while (true) {
+            Generation k;
+            synchronized (kept) {
+                k = kept.get(key);
+            }
+            if (k != null && k.follow()) {
+                return new Joined(k, false);
+            }
             Generation g = running.get(key);
             if (g == null) {
-                Generation fresh = new Generation(key, Files.createTempFile(spoolDir, "pack-", ".spool"));
+                Generation fresh = new Generation(key, folder == null ? null : folder.toAbsolutePath().normalize(),
+                        Files.createTempFile(spoolDir, "pack-", ".spool"));
                 g = running.putIfAbsent(key, fresh);
                 if (g == null) {
                     return new Joined(fresh, true);
@@ -86,9 +184,66 @@ public final class SharedPacks {
         return running.size();
     }
 
+    /** Whether whole answers are kept after their generation (a cache size was given). */
+    public boolean keeps() {
+        return keepBytes > 0;
+    }
+
+    /** Whole answers kept now. */
+    public int kept() {
+        synchronized (kept) {
+            return kept.size();
+        }
+    }
+
+    /** Bytes of the whole answers kept now. */
+    public long keptBytes() {
+        synchronized (kept) {
+            return keptBytes;
+        }
+    }
+
+    /** The refs of {@code folder} changed (a push): its kept answers go. */
+    public void invalidate(Path folder) {
+        Path f = folder.toAbsolutePath().normalize();
+        List<Generation> gone = new ArrayList<>();
+        synchronized (kept) {
+            for (var it = kept.values().iterator(); it.hasNext();) {
+                Generation g = it.next();
+                if (f.equals(g.folder)) {
+                    it.remove();
+                    keptBytes -= g.size();
+                    gone.add(g);
+                }
+            }
+        }
+        gone.forEach(Generation::drop);
+    }
+
+    private void keep(Generation g) {
+        List<Generation> gone = new ArrayList<>();
+        synchronized (kept) {
+            Generation old = kept.put(g.key, g);
+            if (old != null) {
+                keptBytes -= old.size();
+                gone.add(old);
+            }
+            keptBytes += g.size();
+            for (var it = kept.values().iterator(); it.hasNext() && (keptBytes > keepBytes
+                    || kept.size() > MAX_KEPT);) {
+                Generation lru = it.next();
+                it.remove();
+                keptBytes -= lru.size();
+                gone.add(lru);
+            }
+        }
+        gone.forEach(Generation::drop);
+    }
+
     /** One pack generation and its spool file; leader and followers each hold a reference. */
     public final class Generation {
         private final String key;
+        private final Path folder;
         private final Path spool;
         private final RandomAccessFile file;
         private int refs = 1;
@@ -98,15 +253,18 @@ public final class SharedPacks {
         private boolean ok;
         private String contentType;
         private boolean shareable = true;
+        private boolean retained;
+        private boolean sentByFile;
 
-        private Generation(String key, Path spool) throws IOException {
+        private Generation(String key, Path folder, Path spool) throws IOException {
             this.key = key;
+            this.folder = folder;
             this.spool = spool;
             this.file = new RandomAccessFile(spool.toFile(), "rw");
         }
 
         private synchronized boolean follow() {
-            if (ended) {
+            if (ended && !retained) {
                 return false;
             }
             refs++;
@@ -145,11 +303,48 @@ public final class SharedPacks {
 
         /** Leader: the generation ended, whole ({@code ok}) or not. Ends sharing for later arrivals. */
         public void end(boolean whole) {
-            running.remove(key, this);
+            end(whole, false);
+        }
+
+        /**
+         * Leader: the generation ended, whole or not; a whole answer is kept for later identical requests when
+         * {@code keep} and it fits the cache.
+         */
+        public void end(boolean whole, boolean keep) {
+            boolean retain;
             synchronized (this) {
                 ended = true;
                 ok = whole && shareable;
+                try {
+                    file.close(); // written: readers open it themselves
+                } catch (IOException e) {
+                    LOG.log(Level.FINE, "could not close " + spool, e);
+                }
+                retain = ok && keep && written > 0 && written <= keepBytes;
+                if (retain) {
+                    retained = true;
+                    refs++; // the cache's own reference
+                }
                 notifyAll();
+            }
+            if (retain) {
+                keep(this);
+            }
+            running.remove(key, this);
+            release();
+        }
+
+        private synchronized long size() {
+            return written;
+        }
+
+        /** Left the cache: no new followers; the file goes when the last reader is done. */
+        private void drop() {
+            synchronized (this) {
+                if (!retained) {
+                    return;
+                }
+                retained = false;
             }
             release();
         }
@@ -162,7 +357,8 @@ public final class SharedPacks {
             long sent = 0;
             byte[] buf = new byte[64 * 1024];
             OutputStream out = null;
-            try {
+            // each reader opens the file: a kept answer holds no open file of its own
+            try (FileChannel in = FileChannel.open(spool, StandardOpenOption.READ)) {
                 while (true) {
                     long available;
                     boolean done;
@@ -180,11 +376,9 @@ public final class SharedPacks {
                         }
                     }
                     while (sent < available) {
-                        int n;
-                        synchronized (this) {
-                            file.seek(sent);
-                            n = file.read(buf, 0, (int) Math.min(buf.length, available - sent));
-                        }
+                        // positional reads: followers do not wait for each other, nor for the leader's writes
+                        int n = in.read(
+                                ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, available - sent)), sent);
                         if (n <= 0) {
                             throw new IOException("spool file of a shared pack ended early");
                         }
@@ -209,18 +403,59 @@ public final class SharedPacks {
             }
         }
 
+        /**
+         * Follower of a whole answer: hands its spool file to {@code sender} (the container's sendfile, no copy
+         * through the JVM) and returns true; returns false, having done nothing and still holding its reference, while
+         * the answer is not complete: then {@link #streamTo} it.
+         */
+        public boolean sendWhole(WholeSender sender) throws IOException {
+            long size;
+            String type;
+            synchronized (this) {
+                if (!ended || !ok || written == 0) {
+                    return false;
+                }
+                size = written;
+                type = contentType;
+                sentByFile = true;
+            }
+            try {
+                sender.send(spool, size, type);
+            } finally {
+                release();
+            }
+            return true;
+        }
+
         private void release() {
             boolean last;
+            boolean later;
             synchronized (this) {
                 last = --refs == 0;
+                later = sentByFile;
             }
             if (last) {
                 try {
                     file.close();
-                    Files.deleteIfExists(spool);
                 } catch (IOException e) {
-                    LOG.log(Level.FINE, "could not remove " + spool, e);
+                    LOG.log(Level.FINE, "could not close " + spool, e);
                 }
+                if (later) {
+                    // the container opens the file after the request returned: give it time to (an open file stays
+                    // readable after it is removed)
+                    CompletableFuture.runAsync(this::remove,
+                            CompletableFuture.delayedExecutor(FILE_GRACE_SECONDS, TimeUnit.SECONDS));
+                } else {
+                    remove();
+                }
+            }
+        }
+
+        private void remove() {
+            try {
+                Files.deleteIfExists(spool);
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "could not remove " + spool, e);
             }
         }
 
@@ -228,6 +463,12 @@ public final class SharedPacks {
         public String toString() {
             return "shared pack " + key.substring(0, 12);
         }
+    }
+
+    /** How a follower sends a whole answer's file, e.g. with Tomcat's sendfile. */
+    @FunctionalInterface
+    public interface WholeSender {
+        void send(Path file, long size, String contentType) throws IOException;
     }
 
     /** How a follower starts its response once the first bytes are there. */
