@@ -27,6 +27,17 @@ public interface JournalDao {
             + "user_ip AS ip, action, action_date AS at FROM user_logs ORDER BY user_log_id DESC LIMIT :limit")
     List<JournalEntry> latest(@Bind("limit") int limit);
 
+    /**
+     * The newest entries matching a filter; {@code where} is built by JournalService from fixed fragments only (every
+     * value is a bound parameter), and parameters it does not use are ignored.
+     */
+    @SqlQuery("SELECT user_log_id AS id, user_id, username, repository_id AS repo_id, repository_name AS repo_name, "
+            + "user_ip AS ip, action, action_date AS at FROM user_logs <where> ORDER BY user_log_id DESC LIMIT :limit")
+    @org.jdbi.v3.sqlobject.customizer.AllowUnusedBindings
+    List<JournalEntry> search(@org.jdbi.v3.sqlobject.customizer.Define("where") String where,
+            @Bind("user") String username, @Bind("repo") String repoName, @Bind("action") String actionPrefix,
+            @Bind("from") Instant from, @Bind("to") Instant to, @Bind("limit") int limit);
+
     @SqlQuery("SELECT user_log_id AS id, user_id, username, repository_id AS repo_id, repository_name AS repo_name, "
             + "user_ip AS ip, action, action_date AS at FROM user_logs WHERE repository_id IN (<ids>) "
             + "ORDER BY user_log_id DESC LIMIT :limit")

@@ -49,6 +49,34 @@ public final class JournalService {
         return dao.latest(limit);
     }
 
+    /**
+     * The newest entries matching every filter given (null = any): exact username, exact repository name, action
+     * starting with {@code actionPrefix} (e.g. {@code push}), at or after {@code from} and before {@code to}.
+     */
+    public List<JournalEntry> search(String username, String repoName, String actionPrefix, java.time.Instant from,
+            java.time.Instant to, int limit) {
+        List<String> where = new java.util.ArrayList<>();
+        if (username != null) {
+            where.add("username = :user");
+        }
+        if (repoName != null) {
+            where.add("repository_name = :repo");
+        }
+        if (actionPrefix != null) {
+            where.add("action LIKE :action");
+        }
+        if (from != null) {
+            where.add("action_date >= :from");
+        }
+        if (to != null) {
+            where.add("action_date < :to");
+        }
+        String like = actionPrefix == null ? null
+                : actionPrefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return dao.search(where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where), username, repoName, like,
+                from, to, limit);
+    }
+
     /** The newest entries about the given repositories. */
     public List<JournalEntry> forRepos(java.util.Collection<Long> repoIds, int limit) {
         return repoIds.isEmpty() ? List.of() : dao.forRepos(repoIds, limit);

@@ -289,6 +289,25 @@ class AdminReposIT {
         Repo fork = site.services.repos.byName("imported-fork").orElseThrow();
         assertEquals(imported.id(), fork.forkId());
         assertEquals(head, site.services.repos.refs(fork).branches().get("main"));
+
+        // the admin journal, filtered
+        d.get(url("_admin?repo=imported-fork&action=user_created"));
+        String journal = d.findElement(By.id("admin-journal")).getText();
+        assertTrue(journal.contains("user_created_fork") && !journal.contains("user_created_repo"), journal);
+        d.get(url("_admin?user=admin&action=pull&to=2000-01-01"));
+        assertTrue(d.findElement(By.id("admin-journal")).getText().contains("Nothing matches"));
+        d.get(url("_admin?from=yesterday"));
+        assertTrue(d.findElement(By.id("error-from")).getText().contains("YYYY-MM-DD"));
+
+        // a repository with forks: deletion asks what to do with them
+        d.get(url("imported/settings"));
+        submit("delete-repo");
+        awaitText(By.id("error-delete"), "forks");
+        assertTrue(site.services.repos.byName("imported").isPresent(), "nothing deleted");
+        click("forks-detach");
+        submit("delete-repo");
+        awaitText(By.id("flash"), "Deleted repository imported");
+        assertEquals(null, site.services.repos.byName("imported-fork").orElseThrow().forkId(), "fork detached");
     }
 
     @Test
@@ -358,5 +377,18 @@ class AdminReposIT {
         submit("save-defaults");
         awaitText(By.id("flash"), "Saved the default permissions");
         assertTrue(canRead("dev", "dev-pw", "pub"));
+
+        // move a repository group (and what is inside) into another one
+        d.get(url("_admin/repo_groups"));
+        type("group_name", "outer");
+        submit("create-repo-group");
+        awaitText(By.id("flash"), "Created repository group outer");
+        d.get(url("_admin/repo_groups/" + libId));
+        choose("parent", "outer");
+        submit("save-repo-group");
+        awaitText(By.id("flash"), "Saved repository group outer/lib");
+        Repo movedCore = site.services.repos.byName("outer/lib/core").orElseThrow();
+        assertTrue(site.services.repos.folder(movedCore).startsWith(reposDir().resolve("outer/lib")), "on disk too");
+        assertTrue(site.services.repos.byName("lib/core").isEmpty());
     }
 }

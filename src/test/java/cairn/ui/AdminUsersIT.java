@@ -127,7 +127,8 @@ class AdminUsersIT {
         signIn("admin", TestSite.ADMIN_PASSWORD);
         WebDriver d = browser.driver;
         submit("admin-link");
-        awaitText(By.cssSelector("h1"), "Users");
+        awaitText(By.cssSelector("h1"), "Admin journal");
+        d.get(url("_admin/users"));
         submit("new-user");
 
         // invalid: every message next to its field, and nothing created

@@ -107,7 +107,8 @@ class WebUiIT {
         new org.openqa.selenium.support.ui.WebDriverWait(d, java.time.Duration.ofSeconds(15)).until(x -> {
             try {
                 return x.findElements(by).stream().anyMatch(e -> e.getText().contains(text));
-            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            } catch (org.openqa.selenium.WebDriverException e) {
+                // the old page went away while we looked (stale or detached node): look again
                 return false;
             }
         });

@@ -79,10 +79,7 @@ public final class AdminPages {
         }
         List<String> tail = seg.subList(1, seg.size());
         boolean handled = switch (first) {
-            case "" -> {
-                redirect(req, resp, "/_admin/users");
-                yield true;
-            }
+            case "" -> tail.isEmpty() && !post && journal(req, resp, v);
             case "my_account" -> account.serve(req, resp, v, tail, post);
             case "users" -> users.serve(req, resp, v, tail, post);
             case "repos" -> repos.serveAdmin(req, resp, v, tail, post);
@@ -126,6 +123,54 @@ public final class AdminPages {
                 : !repos.serveSettings(req, resp, v, repo, rest.subList(1, rest.size()), post)) {
             resp.sendError(HttpServletResponse.SC_NOT_FOUND);
         }
+    }
+
+    /** {@code /_admin}: the whole journal, newest first, filtered by user, repository, action and dates. */
+    private boolean journal(HttpServletRequest req, HttpServletResponse resp, Visitor v) throws IOException {
+        Map<String, Object> m = model(req, v, "Admin journal", "journal");
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String k : List.of("user", "repo", "action", "from", "to")) {
+            form.put(k, param(req, k));
+        }
+        java.time.Instant from = null;
+        java.time.Instant to = null;
+        try {
+            if (!form.get("from").isEmpty()) {
+                from = java.time.LocalDate.parse(form.get("from")).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            errors(m).put("from", "A date as YYYY-MM-DD");
+        }
+        try {
+            if (!form.get("to").isEmpty()) {
+                to = java.time.LocalDate.parse(form.get("to")).plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC)
+                        .toInstant();
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            errors(m).put("to", "A date as YYYY-MM-DD");
+        }
+        List<Map<String, String>> rows = new ArrayList<>();
+        if (errors(m).isEmpty()) {
+            for (cairn.journal.JournalEntry e : services.journal.search(blankToNull(form.get("user")),
+                    blankToNull(form.get("repo")), blankToNull(form.get("action")), from, to, 200)) {
+                Map<String, String> r = new LinkedHashMap<>();
+                r.put("date", cairn.api.Json.time(e.at()).replace('T', ' '));
+                r.put("user", e.username() == null ? "" : e.username());
+                r.put("repo", e.repoName() == null ? "" : e.repoName());
+                String action = e.action();
+                r.put("action", action.length() > 80 ? action.substring(0, 80) + "…" : action);
+                r.put("ip", e.ip() == null ? "" : e.ip());
+                rows.add(r);
+            }
+        }
+        m.put("form", form);
+        m.put("entries", rows);
+        render(resp, "journal.ftlh", m);
+        return true;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
     }
 
     // ---- shared helpers ----------------------------------------------------------------------------------------
