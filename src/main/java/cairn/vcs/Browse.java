@@ -64,6 +64,12 @@ public final class Browse {
         return walk.parseCommit(History.resolve(db, rev, null));
     }
 
+    /** A commit as lists show it: no revision number, no file lists (those cost a diff each). */
+    static History.Changeset brief(RevCommit c) {
+        return new History.Changeset(c.name(), -1, c.getAuthorIdent().getName(), c.getAuthorIdent().getEmailAddress(),
+                c.getAuthorIdent().getWhenAsInstant(), c.getFullMessage(), List.of(), List.of(), List.of());
+    }
+
     /** Up to {@code limit} commits reachable from {@code rev}, newest first, skipping {@code skip}. */
     public static List<History.Changeset> latest(Path folder, String rev, int skip, int limit)
             throws IOException, History.NotFound {
@@ -78,9 +84,7 @@ public final class Browse {
                 if (seen++ < skip) {
                     continue;
                 }
-                out.add(new History.Changeset(c.name(), -1, c.getAuthorIdent().getName(),
-                        c.getAuthorIdent().getEmailAddress(), c.getAuthorIdent().getWhenAsInstant(),
-                        c.getFullMessage(), List.of(), List.of(), List.of()));
+                out.add(brief(c));
                 if (out.size() >= limit) {
                     break;
                 }
@@ -263,9 +267,7 @@ public final class Browse {
                 parents.add(p.name());
             }
             // not History.changeset: its revision number costs a walk of the whole history, and no page shows it
-            History.Changeset cs = new History.Changeset(c.name(), -1, c.getAuthorIdent().getName(),
-                    c.getAuthorIdent().getEmailAddress(), c.getAuthorIdent().getWhenAsInstant(), c.getFullMessage(),
-                    List.of(), List.of(), List.of());
+            History.Changeset cs = brief(c);
             ObjectId parentTree = c.getParentCount() > 0 ? walk.parseCommit(c.getParent(0)).getTree() : null;
             FileDiffs d = fileDiffs(db, parentTree, c.getTree(), limit, context, ignoreWhitespace);
             return new Diff(cs, parents, d.files(), d.cut());
@@ -334,9 +336,7 @@ public final class Browse {
             walk.markUninteresting(o);
             List<History.Changeset> commits = new ArrayList<>();
             for (RevCommit c : walk) {
-                commits.add(new History.Changeset(c.name(), -1, c.getAuthorIdent().getName(),
-                        c.getAuthorIdent().getEmailAddress(), c.getAuthorIdent().getWhenAsInstant(),
-                        c.getFullMessage(), List.of(), List.of(), List.of()));
+                commits.add(brief(c));
                 if (commits.size() >= 1000) {
                     break;
                 }
@@ -442,9 +442,7 @@ public final class Browse {
                 if (seen++ < skip) {
                     continue;
                 }
-                out.add(new History.Changeset(c.name(), -1, c.getAuthorIdent().getName(),
-                        c.getAuthorIdent().getEmailAddress(), c.getAuthorIdent().getWhenAsInstant(),
-                        c.getFullMessage(), List.of(), List.of(), List.of()));
+                out.add(brief(c));
                 if (out.size() >= limit) {
                     break;
                 }
@@ -574,9 +572,7 @@ public final class Browse {
                         ready.add(pi);
                     }
                 }
-                out.add(new LogEntry(new History.Changeset(c.name(), -1, c.getAuthorIdent().getName(),
-                        c.getAuthorIdent().getEmailAddress(), c.getAuthorIdent().getWhenAsInstant(),
-                        c.getFullMessage(), List.of(), List.of(), List.of()), parents));
+                out.add(new LogEntry(brief(c), parents));
             }
             return out;
         }
