@@ -70,6 +70,22 @@ public final class Browse {
                 c.getAuthorIdent().getWhenAsInstant(), c.getFullMessage(), List.of(), List.of(), List.of());
     }
 
+    /** The commits a prepared walk yields, after skipping {@code skip}, at most {@code limit}. */
+    private static List<History.Changeset> page(RevWalk walk, int skip, int limit) {
+        List<History.Changeset> out = new ArrayList<>();
+        int seen = 0;
+        for (RevCommit c : walk) {
+            if (seen++ < skip) {
+                continue;
+            }
+            out.add(brief(c));
+            if (out.size() >= limit) {
+                break;
+            }
+        }
+        return out;
+    }
+
     /** Up to {@code limit} commits reachable from {@code rev}, newest first, skipping {@code skip}. */
     public static List<History.Changeset> latest(Path folder, String rev, int skip, int limit)
             throws IOException, History.NotFound {
@@ -78,18 +94,7 @@ public final class Browse {
                 return List.of();
             }
             walk.markStart(commit(db, walk, rev));
-            List<History.Changeset> out = new ArrayList<>();
-            int seen = 0;
-            for (RevCommit c : walk) {
-                if (seen++ < skip) {
-                    continue;
-                }
-                out.add(brief(c));
-                if (out.size() >= limit) {
-                    break;
-                }
-            }
-            return out;
+            return page(walk, skip, limit);
         }
     }
 
@@ -436,18 +441,7 @@ public final class Browse {
             walk.setTreeFilter(org.eclipse.jgit.treewalk.filter.AndTreeFilter.create(
                     org.eclipse.jgit.treewalk.filter.PathFilter.create(path),
                     org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF));
-            List<History.Changeset> out = new ArrayList<>();
-            int seen = 0;
-            for (RevCommit c : walk) {
-                if (seen++ < skip) {
-                    continue;
-                }
-                out.add(brief(c));
-                if (out.size() >= limit) {
-                    break;
-                }
-            }
-            return out;
+            return page(walk, skip, limit);
         }
     }
 
