@@ -52,6 +52,39 @@ document.addEventListener('DOMContentLoaded', function () {
         + '...' + encodeURIComponent(other).replace(/%40/g, '@').replace(/%2F/g, '/');
     });
   }
+  // an import running in the background (/_admin/repos/import/{id}): poll its status until it ends
+  var imp = document.getElementById('import');
+  if (imp && (imp.dataset.state === 'queued' || imp.dataset.state === 'running')) {
+    var byId = function (id) { return document.getElementById(id); };
+    byId('import-refresh').hidden = true;
+    var showImport = function (j) {
+      imp.dataset.state = j.state;
+      var bar = byId('import-progress');
+      if (j.state === 'done') { bar.max = 100; bar.value = 100; }
+      else if (j.percent >= 0) { bar.max = 100; bar.value = j.percent; }
+      else { bar.removeAttribute('value'); }
+      bar.hidden = j.state === 'failed';
+      byId('import-state').textContent = j.stateText;
+      byId('import-line').textContent = j.line;
+      var log = byId('import-log');
+      log.textContent = '';
+      j.log.forEach(function (l) { var li = document.createElement('li'); li.textContent = l; log.appendChild(li); });
+      byId('import-error').textContent = j.error;
+      byId('import-error').hidden = j.state !== 'failed';
+      byId('import-again').hidden = j.state !== 'failed';
+      byId('import-done').hidden = j.state !== 'done';
+    };
+    var pollImport = function () {
+      fetch(imp.dataset.status, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } })
+        .then(function (r) { if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.json(); })
+        .then(function (j) {
+          showImport(j);
+          if (j.state === 'queued' || j.state === 'running') { window.setTimeout(pollImport, 500); }
+        })
+        .catch(function () { byId('import-refresh').hidden = false; });
+    };
+    window.setTimeout(pollImport, 250);
+  }
   var filter = document.getElementById('filter');
   if (filter) {
     filter.addEventListener('input', function () {

@@ -60,6 +60,7 @@ public final class Cairn implements ServletContextListener {
         gitServing = GitServing.start(settings);
         gitServing.metrics().registerJmx(ctx.getContextPath());
         gitServing.scan(services.repos);
+        services.fileEdits.onRefsChanged(gitServing::refsChanged);
 
         ServletRegistration.Dynamic git = ctx.addServlet(GitProtocol.SERVLET_NAME,
                 new CairnGitServlet(settings.bool(Keys.GIT_ALLOW_FILTER), settings.bool(Keys.GIT_FSCK),
@@ -69,18 +70,18 @@ public final class Cairn implements ServletContextListener {
         GitProtocol gitProtocol = new GitProtocol(ctx, gitServing);
         FilterRegistration.Dynamic vcs = ctx.addFilter("cairn-vcs", new VcsFilter(List.of(gitProtocol),
                 settings.string(Keys.VCS_PREFIX), services.authenticator, services.users, services.permissions,
-                services.repos, services.journal, settings.string(Keys.REALM)));
+                services.repos, services.journal, services.site::realm));
         vcs.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
 
         WebAuth webAuth = new WebAuth(services.authenticator, services.users, services.permissions);
         ServletRegistration.Dynamic ui = ctx.addServlet("cairn-ui", new UiServlet(new Views(ctx), webAuth,
-                services.users, services.repos, services.journal, new CloneUrls(settings.string(Keys.CLONE_URI_TMPL)),
-                settings.string(Keys.TITLE), services.viewCaches).admin(services));
+                services.users, services.repos, services.journal, new CloneUrls(services.site::cloneUriTemplate),
+                services.site::title, services.viewCaches).admin(services));
         ui.addMapping("/");
         ui.setLoadOnStartup(2);
 
         ctx.addServlet("cairn-metrics", new MetricsServlet(gitServing.metrics(), services.authenticator,
-                settings.string(Keys.METRICS_ALLOW), settings.string(Keys.REALM))).addMapping("/_admin/metrics");
+                settings.string(Keys.METRICS_ALLOW), services.site::realm)).addMapping("/_admin/metrics");
 
         ctx.addServlet("cairn-api", new ApiServlet(Api.registry(services), services.users, services.permissions))
                 .addMapping("/_admin/api");

@@ -39,10 +39,18 @@ public final class Services implements AutoCloseable {
     public final UserGroupService userGroups;
     public final PermissionService permissions;
     public final RepoService repos;
+    /** Imports from remote URLs running in the background (the web UI's new repository with a clone URI). */
+    public final cairn.vcs.ImportJobs imports;
     public final GroupService groups;
     public final GistService gists;
+    /** Web editing: add, edit, delete a file on a branch head (Kallithea's push_local). */
+    public final cairn.vcs.FileEdits fileEdits;
     public final JournalService journal;
     public final Authenticator authenticator;
+    /** Title, realm and clone URL template: the ini's, unless an administrator saved others in the web UI. */
+    public final cairn.config.SiteSettings site;
+    /** Self-registration as {@code hg.register.*} allows it. */
+    public final cairn.auth.Registration registration;
     private final Database database;
     private final Caches caches;
     /** The web UI's caches of expensive views (last commits, READMEs, changelog graphs). */
@@ -62,10 +70,14 @@ public final class Services implements AutoCloseable {
         journal = new JournalService(database.dao(JournalDao.class), clock);
         repos = new RepoService(repoDao, new RepoStore(settings.reposDir()), permissions, users, journal,
                 clock);
+        imports = new cairn.vcs.ImportJobs(repos, new RepoStore(settings.reposDir()), 2, 20, clock);
         groups = new GroupService(new GroupDao(database.jdbi()), new RepoStore(settings.reposDir()), permissions,
                 users, clock);
+        fileEdits = new cairn.vcs.FileEdits(repos, journal, clock);
         gists = new GistService(new GistDao(database.jdbi()), settings.dataDir().resolve("gists"), clock);
         authenticator = new Authenticator(users, settings.bool(Keys.CONTAINER_AUTH));
+        site = new cairn.config.SiteSettings(settings, new cairn.db.SettingsDao(database.jdbi()), clock);
+        registration = new cairn.auth.Registration(users, permissions);
         viewCaches = new cairn.cache.ViewCaches(caches, settings.integer(Keys.WEB_CACHE_ENTRIES),
                 settings.integer(Keys.WEB_LAST_COMMIT_WALK));
     }
@@ -97,6 +109,11 @@ public final class Services implements AutoCloseable {
         return admin;
     }
 
+    /** The database product, its version and the JDBC URL without credentials, for the system page. */
+    public java.util.Map<String, String> databaseInfo() {
+        return database.describe();
+    }
+
     private static void requireWritable(Settings settings, Path dir, Key key) {
         try {
             Files.createDirectories(dir);
@@ -110,6 +127,7 @@ public final class Services implements AutoCloseable {
 
     @Override
     public void close() {
+        imports.close();
         caches.close();
         database.close();
     }

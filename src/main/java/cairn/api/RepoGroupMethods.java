@@ -268,7 +268,7 @@ public final class RepoGroupMethods {
     }
 
     private void requireGroupAdmin(ApiCall call, RepoGroup g) throws ApiError {
-        if (!call.isAdmin() && !call.perms().group(g.id()).atLeast(Level.ADMIN)) {
+        if (!call.isAdmin() && !GroupService.canAdminister(call.perms(), g)) {
             throw new ApiError("repository group `" + Ids.text(call.args().raw("repogroupid")) + "` does not exist");
         }
     }

@@ -43,11 +43,20 @@ public final class PermissionService {
      * ({@code user} is the default user) when anonymous access is off.
      */
     public Perms of(User user, User defaultUser) {
+        // the generation is read before computing: a change made meanwhile makes the next call compute again
+        return of(user, defaultUser, dao.generation());
+    }
+
+    /** The permission generation now: cached answers computed at another one are stale. */
+    public long generation() {
+        return dao.generation();
+    }
+
+    /** As {@link #of(User, User)}, at a generation the caller read just before (one query for a whole request). */
+    public Perms of(User user, User defaultUser, long generation) {
         if (!user.active()) {
             return Perms.NOTHING;
         }
-        // the generation is read before computing: a change made meanwhile makes the next call compute again
-        long generation = dao.generation();
         String key = user.id() + ":" + (user.admin() ? "a" : "");
         Cached cached = cache.get(key);
         if (cached == null || cached.generation() != generation) {
@@ -64,6 +73,14 @@ public final class PermissionService {
     /** Any change to users, groups, memberships, grants or repositories calls this. */
     public void changed() {
         dao.bumpGeneration();
+    }
+
+    /**
+     * Kallithea's rule for the permission pages: someone who is not a super-admin may not lower or revoke their own
+     * grant ({@code level} null = revoke) below admin, so a group admin cannot lock themselves out by mistake.
+     */
+    public static boolean dropsOwnAdmin(Perms actorPerms, User actor, User grantee, Level level) {
+        return !actorPerms.isAdmin() && actor.id() == grantee.id() && (level == null || !level.atLeast(Level.ADMIN));
     }
 
     public void grantUser(Kind kind, long objectId, User user, Level level) {

@@ -77,6 +77,16 @@ public final class UserGroupService {
         return perms.isAdmin() || perms.userGroup(group.id()).atLeast(Level.ADMIN);
     }
 
+    /** The groups {@code perms} may administer (all of them for a super-admin). */
+    public List<UserGroup> administered(Perms perms) {
+        return dao.all().stream().filter(g -> canAdminister(perms, g)).toList();
+    }
+
+    /** Whether the user administers at least one user group. */
+    public static boolean administersAny(Perms perms) {
+        return perms.isAdmin() || perms.userGroups().values().stream().anyMatch(l -> l.atLeast(Level.ADMIN));
+    }
+
     /** Creating needs super-admin or the global hg.usergroup.create.true. */
     public static boolean canCreate(Perms perms) {
         return perms.isAdmin() || perms.global().contains("hg.usergroup.create.true");

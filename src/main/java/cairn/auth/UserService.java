@@ -39,6 +39,25 @@ public final class UserService {
         return users.byId(id);
     }
 
+    /** The default user as read at a permission generation; any change to it bumps the generation. */
+    private record DefaultAt(long generation, User user) {
+    }
+
+    private volatile DefaultAt defaultAt;
+
+    /**
+     * The {@code default} user, read again only when the permission generation moved (every change to users bumps
+     * it): the Git endpoint needs it on every request and a query each time was a third of a small request's cost.
+     */
+    public User defaultUser(long generation) {
+        DefaultAt known = defaultAt;
+        if (known == null || known.generation() != generation) {
+            known = new DefaultAt(generation, defaultUser());
+            defaultAt = known;
+        }
+        return known.user();
+    }
+
     public Optional<User> byUsername(String username) {
         return users.byUsername(username);
     }

@@ -99,6 +99,32 @@ public final class Database implements AutoCloseable {
         throw settings.bad(Keys.DB_URL, "only jdbc:h2:, jdbc:mysql: and jdbc:mariadb: URLs are supported");
     }
 
+    /** Product, version and JDBC URL (credentials removed) of the database in use. */
+    public java.util.Map<String, String> describe() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            java.sql.DatabaseMetaData md = c.getMetaData();
+            m.put("product", md.getDatabaseProductName() + " " + md.getDatabaseProductVersion());
+            m.put("driver", md.getDriverName() + " " + md.getDriverVersion());
+            m.put("url", redact(md.getURL()));
+        } catch (SQLException e) {
+            m.put("product", "unavailable: " + e.getMessage());
+        }
+        return m;
+    }
+
+    /**
+     * A JDBC URL without what may be a secret: user information before the host ({@code //user:pw@host}) and
+     * {@code user}/{@code password} parameters, whether {@code ;}-separated (H2) or {@code ?&}-separated (MySQL).
+     */
+    public static String redact(String url) {
+        if (url == null) {
+            return "";
+        }
+        String s = url.replaceAll("//[^/@?;]*@", "//");
+        return s.replaceAll("(?i)([;?&](?:user|password|pwd|passwd)=)[^;&]*", "$1***");
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }

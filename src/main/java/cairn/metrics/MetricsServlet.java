@@ -23,9 +23,15 @@ public final class MetricsServlet extends HttpServlet {
     private final transient GitMetrics metrics;
     private final transient Authenticator authenticator;
     private final Set<String> allowed;
-    private final String realm;
+    private final transient java.util.function.Supplier<String> realm;
 
     public MetricsServlet(GitMetrics metrics, Authenticator authenticator, String allow, String realm) {
+        this(metrics, authenticator, allow, () -> realm);
+    }
+
+    /** {@code realm} is read at every challenge: an administrator may change it while Cairn runs. */
+    public MetricsServlet(GitMetrics metrics, Authenticator authenticator, String allow,
+            java.util.function.Supplier<String> realm) {
         this.metrics = metrics;
         this.authenticator = authenticator;
         this.allowed = Arrays.stream(allow == null ? new String[0] : allow.split(","))
@@ -38,7 +44,7 @@ public final class MetricsServlet extends HttpServlet {
         if (!allowed.contains(req.getRemoteAddr())) {
             Result who = authenticator.identify(req);
             if (!(who instanceof Result.Known known)) {
-                resp.setHeader("WWW-Authenticate", "Basic realm=\"" + realm.replace("\"", "") + "\"");
+                resp.setHeader("WWW-Authenticate", "Basic realm=\"" + realm.get().replace("\"", "") + "\"");
                 resp.sendError(HttpServletResponse.SC_UNAUTHORIZED, "Authentication required");
                 return;
             }

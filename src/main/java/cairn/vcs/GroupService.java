@@ -82,6 +82,52 @@ public final class GroupService {
         return dao.all();
     }
 
+    /** Reading a group (seeing it at all): super-admins, or group.read or more. */
+    public static boolean canRead(cairn.auth.Perms perms, RepoGroup group) {
+        return perms.isAdmin() || perms.group(group.id()).atLeast(cairn.auth.Level.READ);
+    }
+
+    /**
+     * Editing, moving, deleting a group and managing its permissions: super-admins and users with group.admin on it
+     * (Kallithea's HasRepoGroupPermissionLevel('admin')).
+     */
+    public static boolean canAdminister(cairn.auth.Perms perms, RepoGroup group) {
+        return perms.isAdmin() || perms.group(group.id()).atLeast(cairn.auth.Level.ADMIN);
+    }
+
+    /**
+     * Creating a group inside {@code parent} (null = the top level): super-admins anywhere, others inside a group they
+     * administer (Kallithea's CanCreateGroup; 0.7 leaves the top level to super-admins).
+     */
+    public static boolean canCreateIn(cairn.auth.Perms perms, RepoGroup parent) {
+        return perms.isAdmin() || parent != null && canAdminister(perms, parent);
+    }
+
+    /**
+     * Whether an edit may put {@code group} inside {@code newParent} ({@code moveToTop}: at the top level; both
+     * unset: where it is). Staying put is always allowed, so a top-level group's admin may keep it at the top; any
+     * other place needs {@link #canCreateIn} there.
+     */
+    public static boolean canPlace(cairn.auth.Perms perms, RepoGroup group, RepoGroup newParent, boolean moveToTop) {
+        if (moveToTop) {
+            return group.parentId() == null || canCreateIn(perms, null);
+        }
+        if (newParent == null || group.parentId() != null && newParent.id() == group.parentId()) {
+            return true;
+        }
+        return canCreateIn(perms, newParent);
+    }
+
+    /** Whether the user administers at least one group (then the group pages are theirs to use). */
+    public static boolean administersAny(cairn.auth.Perms perms) {
+        return perms.isAdmin() || perms.groups().values().stream().anyMatch(l -> l.atLeast(cairn.auth.Level.ADMIN));
+    }
+
+    /** The groups {@code perms} may administer, in database order (all of them for a super-admin). */
+    public List<RepoGroup> administered(cairn.auth.Perms perms) {
+        return dao.all().stream().filter(g -> canAdminister(perms, g)).toList();
+    }
+
     /** Full names of the repositories directly inside the group. */
     public List<String> repositoryNames(RepoGroup group) {
         return dao.repositoryNames(group.id());

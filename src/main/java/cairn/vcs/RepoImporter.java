@@ -12,6 +12,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -83,24 +84,80 @@ public final class RepoImporter {
             org.eclipse.jgit.api.Git.lsRemoteRepository().setRemote(url.trim()).setTimeout(timeoutSeconds)
                     .setCredentialsProvider(credentials(url)).call();
         } catch (GitAPIException | RuntimeException e) {
-            throw new IOException("cannot read " + RepoImporter.hidePassword(url) + ": " + e.getMessage(), e);
+            throw new IOException("cannot read " + RepoImporter.hidePassword(url) + ": " + explain(e), e);
         }
     }
 
     /** Fetches every branch and tag of a remote URL into the bare repository {@code dir}. */
     public void fetchRemote(Path dir, String url) throws IOException {
+        fetchRemote(dir, url, NullProgressMonitor.INSTANCE);
+    }
+
+    /** As {@link #fetchRemote(Path, String)}, reporting to {@code monitor}. */
+    public void fetchRemote(Path dir, String url, ProgressMonitor monitor) throws IOException {
         if (!isAllowedRemote(url)) {
             throw new IOException("not an http(s) or git:// URL");
         }
-        fetch(dir, url.trim(), credentials(url));
+        fetch(dir, url.trim(), credentials(url), monitor);
     }
 
     /** Fetches every branch and tag of another repository of this site (its folder) into {@code dir}. */
     public void fetchLocal(Path dir, Path source) throws IOException {
-        fetch(dir, source.toAbsolutePath().toString(), null);
+        fetchLocal(dir, source, NullProgressMonitor.INSTANCE);
     }
 
-    private void fetch(Path dir, String from, CredentialsProvider credentials) throws IOException {
+    /** As {@link #fetchLocal(Path, Path)}, reporting to {@code monitor}. */
+    public void fetchLocal(Path dir, Path source, ProgressMonitor monitor) throws IOException {
+        fetch(dir, source.toAbsolutePath().toString(), null, monitor);
+    }
+
+    /**
+     * Why a fetch or ls-remote failed, in words for the person who typed the URL: "authentication failed", "host
+     * not found", "connection refused", "timed out", "not a Git repository", else JGit's message without the URL.
+     */
+    public static String explain(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.UnknownHostException) {
+                return "host not found";
+            }
+            if (c instanceof java.net.ConnectException) {
+                return "connection refused";
+            }
+            if (c instanceof java.net.SocketTimeoutException) {
+                return "timed out";
+            }
+            if (c instanceof org.eclipse.jgit.errors.NoRemoteRepositoryException) {
+                return "not a Git repository (nothing found at that URL)";
+            }
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = c.getMessage() == null ? "" : c.getMessage().toLowerCase(Locale.ROOT);
+            if (m.contains("not authorized") || m.contains("authentication is required")
+                    || m.contains("authentication not supported") || m.contains("auth fail")) {
+                return "authentication failed";
+            }
+            if (m.contains("unknown host")) {
+                return "host not found";
+            }
+            if (m.contains("not found")) {
+                return "not a Git repository (nothing found at that URL)";
+            }
+            if (m.contains("content-type") || m.contains("not a git") || m.contains("invalid advertisement")
+                    || m.contains("expected pkt-line") || m.contains("smart http")) {
+                return "not a Git repository";
+            }
+            if (m.contains("time out") || m.contains("timed out")) {
+                return "timed out";
+            }
+        }
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int colon = m.indexOf(": ");
+        // JGit starts most messages with the URL (which may carry a password): keep what follows it
+        return colon > 0 && (m.substring(0, colon).contains("://") || m.startsWith("/")) ? m.substring(colon + 2) : m;
+    }
+
+    private void fetch(Path dir, String from, CredentialsProvider credentials, ProgressMonitor monitor)
+            throws IOException {
         try (Repository db = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build()) {
             FetchResult result;
             try (Transport tn = Transport.open(db, new URIish(from))) {
@@ -109,11 +166,14 @@ public final class RepoImporter {
                     tn.setCredentialsProvider(credentials);
                 }
                 tn.setTagOpt(org.eclipse.jgit.transport.TagOpt.NO_TAGS);
-                result = tn.fetch(NullProgressMonitor.INSTANCE, ALL);
+                result = tn.fetch(monitor, ALL);
             } catch (URISyntaxException | org.eclipse.jgit.errors.TransportException e) {
-                throw new IOException("cannot fetch from " + hidePassword(from) + ": " + e.getMessage(), e);
+                throw new IOException("cannot fetch from " + hidePassword(from) + ": " + explain(e), e);
             } catch (RuntimeException e) {
-                throw new IOException("cannot fetch from " + hidePassword(from) + ": " + e, e);
+                throw new IOException("cannot fetch from " + hidePassword(from) + ": " + explain(e), e);
+            }
+            if (monitor.isCancelled()) {
+                throw new IOException("cancelled");
             }
             adoptHead(db, result.getAdvertisedRef(Constants.HEAD));
         }

@@ -69,6 +69,33 @@ public final class RepoService {
         return dao.byName(name);
     }
 
+    /** A lookup by the Git endpoint and the permission generation read before it. */
+    private record Served(long generation, Optional<Repo> repo) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Served> served =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A repository by name ({@code name}) or permanent id ({@code _<id>}) for serving Git requests, read again only
+     * when the permission generation moved. Every change to what a Git request needs of the row (name, group, type,
+     * privacy, existence) bumps it; other fields (description, last change) may be older, so pages use
+     * {@link #byName}. An entry is used only at the generation it was read at, so a slow reader of an older
+     * generation can never leave an old row for newer requests.
+     */
+    public Optional<Repo> forServing(String nameOrId, long generation) {
+        Served known = served.get(nameOrId);
+        if (known == null || known.generation() != generation) {
+            if (served.size() >= 10_000) {
+                served.clear();
+            }
+            known = new Served(generation, nameOrId.matches("_[0-9]{1,18}")
+                    ? dao.byId(Long.parseLong(nameOrId.substring(1))) : dao.byName(nameOrId));
+            served.put(nameOrId, known);
+        }
+        return known.repo();
+    }
+
     public Optional<Repo> byId(long id) {
         return dao.byId(id);
     }
@@ -207,8 +234,21 @@ public final class RepoService {
     public static final class Refusal extends Exception {
         private static final long serialVersionUID = 1L;
 
+        private final String detail;
+
         public Refusal(String message) {
+            this(message, null);
+        }
+
+        /** A refusal with the reason behind it, for callers that show more than Kallithea's wording (the UI). */
+        public Refusal(String message, String detail) {
             super(message, null, false, false);
+            this.detail = detail;
+        }
+
+        /** Why, in more words than the message (e.g. "cannot fetch from URL: authentication failed"), or null. */
+        public String detail() {
+            return detail;
         }
     }
 
@@ -441,7 +481,16 @@ public final class RepoService {
         }
     }
 
-    private static boolean canCreateTopLevel(Perms perms) {
+    /**
+     * Whether {@link #checkCreateLocation} would allow some place: the top level, or a group with write or more (the
+     * new-repository page is open to these users).
+     */
+    public static boolean canCreateSomewhere(Perms perms) {
+        return canCreateTopLevel(perms) || perms.groups().values().stream().anyMatch(l -> l.atLeast(Level.WRITE));
+    }
+
+    /** Whether {@link #checkCreateLocation} allows the top level. */
+    public static boolean canCreateTopLevel(Perms perms) {
         return perms.isAdmin() || perms.global().contains("hg.create.repository");
     }
 
@@ -469,6 +518,12 @@ public final class RepoService {
      * (and filled) first and the row written after; if either fails nothing remains of the attempt.
      */
     public Repo create(User actor, NewRepo spec, String ip) throws Refusal {
+        return create(actor, spec, ip, org.eclipse.jgit.lib.NullProgressMonitor.INSTANCE);
+    }
+
+    /** As {@link #create(User, NewRepo, String)}, reporting the import's progress to {@code monitor}. */
+    public Repo create(User actor, NewRepo spec, String ip, org.eclipse.jgit.lib.ProgressMonitor monitor)
+            throws Refusal {
         String name = spec.name();
         if (dao.byName(name).isPresent()) {
             throw new Refusal("repo `" + name + "` already exist");
@@ -476,7 +531,7 @@ public final class RepoService {
         String failed = "failed to create repository `" + name.substring(name.lastIndexOf('/') + 1) + "`";
         Repo repo = materialize(spec, null, failed, dir -> {
             if (spec.cloneUri() != null) {
-                importer.fetchRemote(dir, spec.cloneUri());
+                importer.fetchRemote(dir, spec.cloneUri(), monitor);
             }
         });
         journal.record(actor, repo, "user_created_repo", ip);
@@ -501,6 +556,40 @@ public final class RepoService {
         void fill(Path dir) throws IOException;
     }
 
+    /**
+     * The rules a new repository (or import) must pass before any work starts: a valid, free name (no repository,
+     * group or creation in progress has it), an http(s) or git:// clone URI, an existing parent group. The refusal's
+     * {@link Refusal#detail() detail} says which rule failed.
+     */
+    public void checkCreatable(NewRepo spec) throws Refusal {
+        String name = spec.name();
+        String failed = "failed to create repository `" + name.substring(name.lastIndexOf('/') + 1) + "`";
+        if (!RepoNames.isValid(name)) {
+            throw new Refusal(failed, "invalid repository name");
+        }
+        if (dao.byName(name).isPresent() || dao.groupByName(name).isPresent()) {
+            throw new Refusal("repo `" + name + "` already exist", name + " already exists");
+        }
+        if (creating.contains(name)) {
+            throw new Refusal(failed, name + " is being created (an import is running)");
+        }
+        if (spec.cloneUri() != null && !RepoImporter.isAllowedRemote(spec.cloneUri())) {
+            throw new Refusal(failed, "not an http(s) or git:// URL with a host");
+        }
+        String groupName = RepoNames.parent(name);
+        if (groupName != null && dao.groupByName(groupName).isEmpty()) {
+            throw new Refusal("repo group `" + groupName + "` not found");
+        }
+    }
+
+    /** Names of repositories being created (filled) right now: a second creation of the same name is refused. */
+    private final Set<String> creating = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Makes a repository: an empty bare repository is created in a hidden staging folder (no URL, API call or scan
+     * reaches it), filled, moved to its name in one step, and only then gets its row. On any failure the folder is
+     * removed and no row remains.
+     */
     private Repo materialize(NewRepo spec, Repo forkOf, String failed, Filler filler) throws Refusal {
         String name = spec.name();
         if (!RepoNames.isValid(name) || dao.byName(name).isPresent() || dao.groupByName(name).isPresent()) {
@@ -508,7 +597,7 @@ public final class RepoService {
         }
         if (spec.cloneUri() != null && !RepoImporter.isAllowedRemote(spec.cloneUri())) {
             LOG.info("refused clone URI for " + name + ": " + RepoImporter.hidePassword(spec.cloneUri()));
-            throw new Refusal(failed);
+            throw new Refusal(failed, "not an http(s) or git:// URL with a host");
         }
         String groupName = RepoNames.parent(name);
         RepoGroup group = null;
@@ -516,15 +605,34 @@ public final class RepoService {
             group = dao.groupByName(groupName).orElseThrow(() -> new Refusal("repo group `" + groupName
                     + "` not found"));
         }
-        Path dir;
+        if (!creating.add(name)) {
+            throw new Refusal(failed, name + " is being created (an import is running)");
+        }
         try {
-            dir = store.createGit(name);
+            return materialize(spec, forkOf, failed, filler, name, group);
+        } finally {
+            creating.remove(name);
+        }
+    }
+
+    private Repo materialize(NewRepo spec, Repo forkOf, String failed, Filler filler, String name, RepoGroup group)
+            throws Refusal {
+        Path staged;
+        try {
+            staged = store.createStaging();
         } catch (IOException | RuntimeException e) {
             LOG.warning("cannot create the folder of " + name + ": " + e.getMessage());
             throw new Refusal(failed);
         }
+        Path dir = staged;
         try {
-            filler.fill(dir);
+            filler.fill(staged);
+            try {
+                dir = store.adopt(staged, name);
+            } catch (IOException e) {
+                LOG.warning("cannot move " + staged + " to " + name + ": " + e.getMessage());
+                throw new IOException("a folder called " + name + " is in the way under the repository root", e);
+            }
             long id = dao.insertFull(name, spec.owner().id(), spec.isPrivate(),
                     spec.description() == null || spec.description().isEmpty() ? name : spec.description(),
                     group == null ? null : group.id(), forkOf == null ? null : forkOf.id(), spec.cloneUri(),
@@ -547,7 +655,7 @@ public final class RepoService {
             } catch (IOException cleanup) {
                 LOG.warning("could not remove the new folder " + dir + ": " + cleanup.getMessage());
             }
-            throw new Refusal(failed);
+            throw new Refusal(failed, e instanceof IOException ? e.getMessage() : "internal error (see the log)");
         }
     }
 
@@ -736,29 +844,41 @@ public final class RepoService {
      * fork parent, into the repository.
      */
     public void pull(User actor, Repo repo, String cloneUri, String ip) throws Refusal {
+        pull(actor, repo, cloneUri, ip, org.eclipse.jgit.lib.NullProgressMonitor.INSTANCE);
+    }
+
+    /** As {@link #pull(User, Repo, String, String)}, reporting to {@code monitor}; refusals carry the reason. */
+    public void pull(User actor, Repo repo, String cloneUri, String ip, org.eclipse.jgit.lib.ProgressMonitor monitor)
+            throws Refusal {
         String failed = "Unable to pull changes from `" + repo.name() + "`";
         Path dir = store.locate(repo.name());
         if (dir == null) {
-            throw new Refusal(failed);
+            throw new Refusal(failed, "the repository has no folder on disk");
         }
         try {
             String uri = cloneUri != null && !cloneUri.isEmpty() ? cloneUri
                     : repo.cloneUri() != null && !repo.cloneUri().isEmpty() ? repo.cloneUri() : null;
             if (uri != null) {
-                importer.fetchRemote(dir, uri);
+                importer.fetchRemote(dir, uri, monitor);
             } else if (repo.forkId() != null) {
-                Repo parent = dao.byId(repo.forkId()).orElseThrow(() -> new Refusal(failed));
+                Repo parent = dao.byId(repo.forkId()).orElseThrow(() -> new Refusal(failed, "the fork's origin is gone"));
                 Path from = store.locate(parent.name());
                 if (from == null) {
-                    throw new Refusal(failed);
+                    throw new Refusal(failed, "the fork's origin has no folder on disk");
                 }
-                importer.fetchLocal(dir, from);
+                try {
+                    importer.fetchLocal(dir, from, monitor);
+                } catch (IOException e) {
+                    // the message names the folder on the server's disk: say which repository instead
+                    throw new IOException("cannot fetch from " + parent.name() + ": "
+                            + RepoImporter.explain(e.getCause() != null ? e.getCause() : e), e);
+                }
             } else {
-                throw new Refusal(failed);
+                throw new Refusal(failed, "nothing to pull from: no clone URI, and not a fork");
             }
         } catch (IOException | RuntimeException e) {
             LOG.info("pull into " + repo.name() + " failed: " + e.getMessage());
-            throw new Refusal(failed);
+            throw new Refusal(failed, e instanceof IOException ? e.getMessage() : "internal error (see the log)");
         }
         dao.touch(repo.id(), clock.instant());
         journal.record(actor, repo, "pull", ip);

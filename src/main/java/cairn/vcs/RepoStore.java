@@ -88,6 +88,67 @@ public final class RepoStore {
         return dir;
     }
 
+    /** Hidden folder under the root where new repositories are filled before they get their name. */
+    static final String STAGING = ".importing";
+
+    /**
+     * Creates an empty bare repository under {@code root/.importing/}, where no name reaches it and the scan does not
+     * look (hidden folder): a repository is filled there, then moved into place with {@link #adopt}.
+     */
+    public Path createStaging() throws IOException {
+        Path dir = root.resolve(STAGING).resolve(java.util.UUID.randomUUID() + ".git");
+        Files.createDirectories(dir.getParent());
+        try (Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build()) {
+            repo.create(true);
+            repo.updateRef("HEAD").link("refs/heads/main");
+        }
+        return dir;
+    }
+
+    /**
+     * Moves a repository made by {@link #createStaging} to {@code root/<name>} in one step (same file system);
+     * refuses, as {@link #createGit} does, if anything is at that path already.
+     */
+    public Path adopt(Path staged, String name) throws IOException {
+        if (!RepoNames.isValid(name)) {
+            throw new IllegalArgumentException("invalid repository name: " + name);
+        }
+        Path dir = root.resolve(name).normalize();
+        if (!dir.startsWith(root) || !existingAncestorInside(dir)) {
+            throw new IOException("repository folder would lie outside the repository root: " + dir);
+        }
+        if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.exists(root.resolve(name + ".git"))) {
+            throw new IOException("repository folder already exists: " + dir);
+        }
+        Files.createDirectories(dir.getParent());
+        org.eclipse.jgit.lib.RepositoryCache.unregister(FileKey.exact(staged.toFile(), FS.DETECTED));
+        Files.move(staged, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return dir;
+    }
+
+    /**
+     * Removes staging folders older than {@code age} (left by a stop in the middle of an import); younger ones may
+     * belong to an import running in another process on the same root.
+     */
+    public void cleanStaging(java.time.Duration age) {
+        Path staging = root.resolve(STAGING);
+        if (!Files.isDirectory(staging)) {
+            return;
+        }
+        java.time.Instant before = java.time.Instant.now().minus(age);
+        try (Stream<Path> children = Files.list(staging)) {
+            for (Path child : children.toList()) {
+                if (Files.getLastModifiedTime(child).toInstant().isBefore(before)) {
+                    org.eclipse.jgit.util.FileUtils.delete(child.toFile(), org.eclipse.jgit.util.FileUtils.RECURSIVE
+                            | org.eclipse.jgit.util.FileUtils.IGNORE_ERRORS);
+                    LOG.info("removed the unfinished import " + child);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warning("cannot clean " + staging + ": " + e.getMessage());
+        }
+    }
+
     /** Whether the deepest existing folder on the way to {@code p} is inside the root once links are followed. */
     private boolean existingAncestorInside(Path p) throws IOException {
         Path existing = p.getParent();

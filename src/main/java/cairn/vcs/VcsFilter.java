@@ -35,10 +35,17 @@ public final class VcsFilter extends HttpFilter {
     private final PermissionService permissions;
     private final RepoService repos;
     private final JournalService journal;
-    private final String realm;
+    private final java.util.function.Supplier<String> realm;
 
     public VcsFilter(List<VcsProtocol> protocols, String prefix, Authenticator authenticator, UserService users,
             PermissionService permissions, RepoService repos, JournalService journal, String realm) {
+        this(protocols, prefix, authenticator, users, permissions, repos, journal, () -> realm);
+    }
+
+    /** {@code realm} is read at every challenge: an administrator may change it while Cairn runs. */
+    public VcsFilter(List<VcsProtocol> protocols, String prefix, Authenticator authenticator, UserService users,
+            PermissionService permissions, RepoService repos, JournalService journal,
+            java.util.function.Supplier<String> realm) {
         this.protocols = protocols;
         this.prefix = prefix == null || prefix.isBlank() ? "" : "/" + prefix.replaceAll("^/+|/+$", "");
         this.authenticator = authenticator;
@@ -72,13 +79,14 @@ public final class VcsFilter extends HttpFilter {
             challenge(resp);
             return;
         }
-        User defaultUser = users.defaultUser();
+        long generation = permissions.generation(); // one read; every lookup below is valid at it
+        User defaultUser = users.defaultUser(generation);
         User user = who instanceof Result.Known k ? k.user() : defaultUser;
         boolean anonymous = !(who instanceof Result.Known);
         Level needed = call.action() == VcsCall.Action.PUSH ? Level.WRITE : Level.READ;
 
-        Optional<Repo> repo = resolve(call);
-        Level level = repo.map(r -> permissions.repo(user, defaultUser, r)).orElse(Level.NONE);
+        Optional<Repo> repo = resolve(call, generation);
+        Level level = repo.map(r -> permissions.of(user, defaultUser, generation).repo(r.id())).orElse(Level.NONE);
         Path folder = repo.filter(r -> r.type().equals(call.protocol().type()))
                 .map(repos::folder).filter(call.protocol()::isRepository).orElse(null);
         if (anonymous) {
@@ -108,16 +116,14 @@ public final class VcsFilter extends HttpFilter {
     }
 
     /** A repository by full name (a trailing .git is ignored) or, as {@code _<id>}, by its permanent id. */
-    private Optional<Repo> resolve(VcsCall call) {
+    private Optional<Repo> resolve(VcsCall call, long generation) {
         String ref = RepoNames.fromUrl(call.repoRef());
-        if (ref.matches("_[0-9]{1,18}")) {
-            return repos.byId(Long.parseLong(ref.substring(1)));
-        }
-        return RepoNames.isValid(ref) ? repos.byName(ref) : Optional.empty();
+        return ref.matches("_[0-9]{1,18}") || RepoNames.isValid(ref) ? repos.forServing(ref, generation)
+                : Optional.empty();
     }
 
     private void challenge(HttpServletResponse resp) throws IOException {
-        resp.setHeader("WWW-Authenticate", "Basic realm=\"" + realm.replace("\"", "") + "\"");
+        resp.setHeader("WWW-Authenticate", "Basic realm=\"" + realm.get().replace("\"", "") + "\"");
         resp.sendError(HttpServletResponse.SC_UNAUTHORIZED, "Authentication required");
     }
 

@@ -10,9 +10,14 @@ import cairn.vcs.Repo;
  * with the context path (as Kallithea includes a proxy prefix); for anonymous visitors {@code {user}@} is dropped.
  */
 public final class CloneUrls {
-    private final String template;
+    private final java.util.function.Supplier<String> template;
 
     public CloneUrls(String template) {
+        this(() -> template);
+    }
+
+    /** Reads the template at every use: an administrator may change it while Cairn runs. */
+    public CloneUrls(java.util.function.Supplier<String> template) {
         this.template = template;
     }
 
@@ -32,19 +37,7 @@ public final class CloneUrls {
         boolean defaultPort = (req.getScheme().equals("http") && req.getServerPort() == 80)
                 || (req.getScheme().equals("https") && req.getServerPort() == 443);
         String netloc = host + (defaultPort ? "" : ":" + req.getServerPort()) + req.getContextPath();
-        String t = template;
-        if (user == null || user.isDefault()) {
-            t = t.replace("{user}@", "").replace("{user}", "");
-        }
-        return t.replace("{scheme}", req.getScheme())
-                .replace("{user}", user == null ? "" : urlEncode(user.username()))
-                .replace("{netloc}", netloc)
-                .replace("{prefix}", req.getContextPath())
-                .replace("{repoid}", Long.toString(id))
-                .replace("{repo}", repoPath);
-    }
-
-    private static String urlEncode(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return cairn.config.SiteSettings.fill(template.get(), req.getScheme(),
+                user == null || user.isDefault() ? null : user.username(), netloc, req.getContextPath(), repoPath, id);
     }
 }

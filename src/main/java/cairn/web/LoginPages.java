@@ -15,13 +15,20 @@ final class LoginPages {
     private final Views views;
     private final WebAuth auth;
     private final UserService users;
-    private final String site;
+    private final java.util.function.Supplier<String> site;
 
-    LoginPages(Views views, WebAuth auth, UserService users, String site) {
+    LoginPages(Views views, WebAuth auth, UserService users, java.util.function.Supplier<String> site) {
         this.views = views;
         this.auth = auth;
         this.users = users;
         this.site = site;
+    }
+
+    /** Whether self-registration is open (the login form then links to it). */
+    private java.util.function.BooleanSupplier registrationOpen = () -> false;
+
+    void registrationOpen(java.util.function.BooleanSupplier open) {
+        this.registrationOpen = open;
     }
 
     /** Only a server-relative path may be a redirect target, never another site ({@code //evil}, {@code /\evil}). */
@@ -35,11 +42,12 @@ final class LoginPages {
 
     void loginForm(HttpServletRequest req, HttpServletResponse resp, Visitor v, String error) throws IOException {
         String token = WebAuth.csrf(req.getSession(true));
-        Map<String, Object> m = Page.model(req, v, site, "Sign in");
+        Map<String, Object> m = Page.model(req, v, site.get(), "Sign in");
         m.put("csrf", token);
         m.put("cameFrom", safeCameFrom(req.getParameter("came_from")));
         m.put("username", req.getParameter("username") == null ? "" : req.getParameter("username"));
         m.put("error", error == null ? "" : error);
+        m.put("canRegister", registrationOpen.getAsBoolean());
         if (error != null) {
             resp.setStatus(HttpServletResponse.SC_OK);
         }

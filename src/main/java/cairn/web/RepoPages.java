@@ -28,7 +28,7 @@ final class RepoPages {
     private final CloneUrls cloneUrls;
     private final JournalService journal;
     private final RepoService repos;
-    private final String site;
+    private final java.util.function.Supplier<String> site;
     private final int lastCommitWalk;
     /** Key: repository id, commit id, folder. */
     private final Memo<Browse.LastCommits> lastCommits;
@@ -39,11 +39,15 @@ final class RepoPages {
     /** Key: repository id, branch heads' state (or the one branch and its commit), page. */
     private final Memo<ChangelogPage> changelogs;
 
+    /** Web editing, when mounted: decides where the file pages offer Edit, Delete and Add file. */
+    private cairn.vcs.FileEdits edits;
+
     /** One changelog page laid out: its rows (commit and graph) and whether an older page exists. */
     record ChangelogPage(List<Map<String, Object>> rows, boolean more) {
     }
 
-    RepoPages(Views views, CloneUrls cloneUrls, JournalService journal, RepoService repos, String site,
+    RepoPages(Views views, CloneUrls cloneUrls, JournalService journal, RepoService repos,
+            java.util.function.Supplier<String> site,
             ViewCaches caches) {
         this.lastCommitWalk = caches.lastCommitWalk();
         this.lastCommits = caches.memo("ui-last-commits", Browse.LastCommits.class);
@@ -55,6 +59,10 @@ final class RepoPages {
         this.cloneUrls = cloneUrls;
         this.journal = journal;
         this.site = site;
+    }
+
+    void edits(cairn.vcs.FileEdits fileEdits) {
+        this.edits = fileEdits;
     }
 
     /** Dispatches {@code rest} (what follows the repository name) to a page; false when no page matches. */
@@ -116,9 +124,10 @@ final class RepoPages {
     }
 
     private Map<String, Object> model(HttpServletRequest req, Visitor v, Repo repo, String title) {
-        Map<String, Object> m = Page.model(req, v, site, title);
+        Map<String, Object> m = Page.model(req, v, site.get(), title);
         m.put("repo", repo.name());
         m.put("repoUrl", req.getContextPath() + "/" + repo.name());
+        m.put("repoFlash", EditPages.takeFlash(req));
         return m;
     }
 
@@ -130,6 +139,10 @@ final class RepoPages {
         m.put("following", !v.anonymous() && repos.followedBy(v.user()).contains(repo.id()));
         m.put("followers", repos.followers(repo).size());
         m.put("isPrivate", repo.isPrivate());
+        // the fork page's own rule (AdminPages.repoSettings): signed in, with the fork right; reading is given here
+        m.put("mayFork", !v.anonymous() && RepoService.canFork(v.perms()));
+        m.put("forkedFrom", repo.forkId() == null ? "" : repos.byId(repo.forkId())
+                .filter(src -> v.perms().repo(src.id()).atLeast(cairn.auth.Level.READ)).map(Repo::name).orElse(""));
         m.put("cloneUrl", cloneUrls.byName(req, v.user(), repo));
         m.put("cloneUrlById", cloneUrls.byId(req, v.user(), repo));
         List<History.Changeset> latest = Browse.latest(folder, "tip", 0, 10);
@@ -142,6 +155,9 @@ final class RepoPages {
                     return text == null ? "" : Markdown.render(readme.name(), text);
                 }));
         m.put("empty", latest.isEmpty());
+        cairn.vcs.FileEdits.Target first = latest.isEmpty() && edits != null
+                && cairn.vcs.FileEdits.mayWrite(v.perms(), repo) ? edits.target(repo, "tip") : null;
+        m.put("addFirstUrl", first == null ? "" : req.getContextPath() + "/" + repo.name() + "/add/tip/");
         views.render(resp, "summary.ftlh", m);
     }
 
@@ -154,7 +170,15 @@ final class RepoPages {
         m.put("rev", rev);
         m.put("path", path);
         m.put("crumbs", crumbs(path));
+        // writers may edit where the revision is a branch head (Kallithea: no new heads from the web)
+        cairn.vcs.FileEdits.Target editable = edits == null || !cairn.vcs.FileEdits.mayWrite(v.perms(), repo) ? null
+                : edits.target(repo, rev);
+        // a branch name with a slash cannot be one URL segment (Tomcat refuses %2F): its head's id names it instead
+        String editAt = editable == null ? null : (editable.branch().contains("/") ? editable.head()
+                : enc(editable.branch())) + "/" + encPath(path);
+        String repoUrl = req.getContextPath() + "/" + repo.name();
         if (entry.isDir()) {
+            m.put("addUrl", editAt == null ? "" : repoUrl + "/add/" + editAt);
             String commit = History.resolveIn(folder, rev).name();
             Browse.LastCommits last = lastCommits.<IOException, History.NotFound>get(
                     repo.id() + ":" + commit + ":" + path, () -> Browse.lastCommits(folder, commit, path,
@@ -181,6 +205,8 @@ final class RepoPages {
             views.render(resp, "files.ftlh", m);
             return;
         }
+        m.put("editUrl", editAt == null || entry.lines() == null ? "" : repoUrl + "/edit/" + editAt);
+        m.put("deleteUrl", editAt == null ? "" : repoUrl + "/delete/" + editAt);
         m.put("size", entry.size());
         m.put("image", imageType(path) != null);
         m.put("binary", entry.binary());

@@ -38,11 +38,18 @@ public final class UiServlet extends HttpServlet {
     private final transient LoginPages login;
     private final transient JournalService journal;
     private final transient RepoPages repoPages;
-    private final String site;
+    private final java.util.function.Supplier<String> site;
     private transient cairn.web.admin.AdminPages admin;
+    private transient EditPages edits;
 
     public UiServlet(Views views, WebAuth auth, UserService users, RepoService repos, JournalService journal,
             CloneUrls cloneUrls, String site, cairn.cache.ViewCaches viewCaches) {
+        this(views, auth, users, repos, journal, cloneUrls, () -> site, viewCaches);
+    }
+
+    /** {@code site} is read at every page: an administrator may change the title while Cairn runs. */
+    public UiServlet(Views views, WebAuth auth, UserService users, RepoService repos, JournalService journal,
+            CloneUrls cloneUrls, java.util.function.Supplier<String> site, cairn.cache.ViewCaches viewCaches) {
         this.views = views;
         this.auth = auth;
         this.repos = repos;
@@ -56,7 +63,10 @@ public final class UiServlet extends HttpServlet {
     /** Mounts the administration and account pages ({@code /_admin/...}, {@code /{repo}/settings...}). */
     public UiServlet admin(cairn.Services services) {
         this.admin = new cairn.web.admin.AdminPages(views, services,
-                (req, v, title) -> Page.model(req, v, site, title));
+                (req, v, title) -> Page.model(req, v, site.get(), title));
+        login.registrationOpen(() -> services.registration.mode() != cairn.auth.Registration.Mode.NONE);
+        this.edits = new EditPages(views, services.fileEdits, site);
+        repoPages.edits(services.fileEdits);
         return this;
     }
 
@@ -180,6 +190,10 @@ public final class UiServlet extends HttpServlet {
             admin.repoSettings(req, resp, v, repo, rest);
             return true;
         }
+        if (edits != null && !rest.isEmpty() && EditPages.ACTIONS.contains(rest.get(0))) {
+            edits.serve(req, resp, v, repo, folder, rest);
+            return true;
+        }
         if (req.getMethod().equals("POST")) {
             return false;
         }
@@ -220,7 +234,7 @@ public final class UiServlet extends HttpServlet {
     /** The dashboard: groups and repositories at the top, or (tabs) the visitor's own or followed ones. */
     private void home(HttpServletRequest req, HttpServletResponse resp, Visitor v) throws IOException {
         String view = v.anonymous() ? "all" : String.valueOf(req.getParameter("view"));
-        Map<String, Object> m = Page.model(req, v, site, site);
+        Map<String, Object> m = Page.model(req, v, site.get(), site.get());
         m.put("user", v.name());
         switch (view) {
             case "mine" -> {
@@ -244,7 +258,7 @@ public final class UiServlet extends HttpServlet {
 
     private void groupPage(HttpServletRequest req, HttpServletResponse resp, Visitor v, RepoGroup g)
             throws IOException {
-        Map<String, Object> m = Page.model(req, v, site, g.name());
+        Map<String, Object> m = Page.model(req, v, site.get(), g.name());
         m.put("group", g.name());
         m.put("groups", groups(v, g.name()));
         m.put("repos", rows(req, v, r -> g.name().equals(RepoNames.parent(r.name()))));
@@ -292,15 +306,18 @@ public final class UiServlet extends HttpServlet {
             r.put("date", cairn.api.Json.time(e.at()).replace('T', ' '));
             String action = e.action();
             List<String> ids = List.of();
-            if (action.startsWith("push:")) {
-                ids = action.length() > 5 ? List.of(action.substring(5).split(",")) : List.of();
-                action = "pushed " + ids.size() + (ids.size() == 1 ? " commit" : " commits");
+            if (action.startsWith("push:") || action.startsWith("push_local:")) {
+                boolean local = action.startsWith("push_local:");
+                String list = action.substring(action.indexOf(':') + 1);
+                ids = list.isEmpty() ? List.of() : List.of(list.split(","));
+                action = (local ? "committed " : "pushed ") + ids.size() + (ids.size() == 1 ? " commit" : " commits")
+                        + (local ? " from the web" : "");
             }
             r.put("action", action.replace('_', ' '));
             r.put("ids", ids.size() > 10 ? ids.subList(0, 10) : ids);
             rows.add(r);
         }
-        Map<String, Object> m = Page.model(req, v, site, mine ? "My journal" : "Public journal");
+        Map<String, Object> m = Page.model(req, v, site.get(), mine ? "My journal" : "Public journal");
         m.put("entries", rows);
         m.put("mine", mine);
         views.render(resp, "journal.ftlh", m);
@@ -319,7 +336,7 @@ public final class UiServlet extends HttpServlet {
             default -> status >= 500 ? "Something went wrong on our side." : "The request could not be served.";
         };
         Map<String, Object> m = new java.util.HashMap<>();
-        m.put("site", site);
+        m.put("site", site.get());
         m.put("title", status + "");
         m.put("base", req.getContextPath());
         m.put("status", status);

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -22,9 +23,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import cairn.Services;
+import cairn.auth.Level;
+import cairn.auth.Level.Kind;
+import cairn.auth.Perms;
+import cairn.auth.User;
+import cairn.auth.UserGroup;
+import cairn.auth.UserService;
+import cairn.config.Settings;
+import cairn.db.PermissionDao.Member;
+import cairn.journal.JournalEntry;
 import cairn.testing.CairnProcess;
 import cairn.testing.Git;
 import cairn.testing.MariaDb;
+import cairn.vcs.GroupService.Recursion;
+import cairn.vcs.Repo;
+import cairn.vcs.RepoGroup;
+import cairn.vcs.RepoService;
 
 /**
  * Cairn on a real MariaDB (a private server started for this test): the Flyway history migrates, Git pushes and pulls
@@ -165,6 +180,132 @@ class MariaDbIT {
                 throw new AssertionError("JDBC check failed: " + e + "\nMariaDB log:\n" + db.errorLog(), e);
             }
         }
+    }
+
+    /**
+     * The administration pages' service calls and their SQL on MariaDB: users, a user group with members, nested
+     * repository groups, grants with apply-to-children, the default level with "overwrite existing", the journal
+     * search with every filter, the permission listings, and a delete refused while the user owns things.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void adminServicesRunOnMariaDb() throws Exception {
+        try (MariaDb db = MariaDb.start()) {
+            Path ini = tmp.resolve("services.ini");
+            Files.writeString(ini, "[cairn]\n"
+                    + "data_dir = " + tmp.resolve("services-data") + "\n"
+                    + "admin_password = " + ADMIN_PASSWORD + "\n"
+                    + "\n[database]\n"
+                    + "url = " + db.jdbcUrl() + "\n"
+                    + "user = " + MariaDb.USER + "\n"
+                    + "password = " + MariaDb.PASSWORD + "\n");
+            try (Services s = Services.open(Settings.of(ini, Map.of()))) {
+                s.setUp();
+                User def = s.users.defaultUser();
+                User ann = s.users.create("ann", "ann-pw-123", "ann@example.com", false, null);
+                User bob = s.users.create("bob", "bob-pw-123", "bob@example.com", false, null);
+                assertEquals("ann", s.users.byUsername("ann").orElseThrow().username());
+                assertTrue(s.users.allButDefault().stream().anyMatch(u -> u.username().equals("bob")));
+
+                UserGroup devs = s.userGroups.create("devs", "the developers", ann, true);
+                assertTrue(s.userGroups.addMember(devs, bob));
+                assertFalse(s.userGroups.addMember(devs, bob), "already a member");
+                assertEquals(List.of("bob"), s.userGroups.members(devs).stream().map(User::username).toList());
+                assertEquals(1, s.userGroups.membersByGroup().get(devs.id()).size());
+                assertEquals(devs.id(), s.userGroups.byName("devs").orElseThrow().id());
+                assertEquals(Level.ADMIN, s.permissions.of(ann, def).userGroup(devs.id()), "the owner");
+                assertTrue(s.userGroups.readable(s.permissions.of(bob, def)).stream()
+                        .anyMatch(g -> g.id() == devs.id()), "usergroup.read by default");
+
+                RepoGroup outer = s.groups.create("outer", "", ann, null, false);
+                RepoGroup inner = s.groups.create("inner", "inside", ann, outer, true);
+                assertEquals("outer/inner", inner.name());
+                assertEquals(List.of(inner.id()), s.groups.all().stream().filter(g -> g.parentId() != null)
+                        .map(RepoGroup::id).toList());
+                Repo app = s.repos.create(ann, new RepoService.NewRepo("outer/inner/app", ann, "the app", false,
+                        null, "rev:tip", false, false, false), "10.0.0.1");
+                Repo secret = s.repos.create(ann, new RepoService.NewRepo("outer/secret", ann, "", true, null,
+                        "rev:tip", false, false, false), "10.0.0.1");
+                assertEquals(List.of("outer/inner/app"), s.groups.repositoryNames(inner));
+                assertEquals(List.of("outer/secret"), s.groups.repositoryNamesByGroup().get(outer.id()));
+
+                // grants with apply-to-children, to a user and to a user group
+                s.groups.setPermission(outer, false, bob.id(), Level.WRITE, Recursion.ALL);
+                Perms bobs = s.permissions.of(bob, def);
+                assertEquals(Level.WRITE, bobs.group(outer.id()));
+                assertEquals(Level.WRITE, bobs.group(inner.id()));
+                assertEquals(Level.WRITE, bobs.repo(app.id()));
+                assertEquals(Level.WRITE, bobs.repo(secret.id()), "a user's grant reaches private repositories");
+                s.groups.setPermission(outer, true, devs.id(), Level.ADMIN, Recursion.GROUPS);
+                bobs = s.permissions.of(bob, def);
+                assertEquals(Level.ADMIN, bobs.group(inner.id()), "through the user group");
+                assertEquals(Level.WRITE, bobs.repo(app.id()), "groups only: repositories untouched");
+                assertEquals(List.of("devs"), s.groups.userGroupMembers(inner).stream().map(Member::name).toList());
+                assertTrue(s.groups.userMembers(outer).stream().anyMatch(m -> m.name().equals("bob")
+                        && m.permissionName().equals("group.write")), s.groups.userMembers(outer).toString());
+                assertEquals(List.of("default", "bob"), s.permissions.userMembers(Kind.REPOSITORY, app.id()).stream()
+                        .map(Member::name).filter(n -> !n.equals("ann")).toList(), "grant order kept");
+                s.groups.setPermission(outer, false, bob.id(), null, Recursion.ALL);
+                bobs = s.permissions.of(bob, def);
+                assertEquals(Level.READ, bobs.repo(app.id()), "revoked: back to the default level");
+                assertEquals(Level.NONE, bobs.repo(secret.id()));
+                assertTrue(s.permissions.summary(bob, def, false).toString().contains("outer/inner"));
+
+                // default level with "overwrite existing" (private repositories left alone)
+                s.permissions.setGlobal(def, "repository.none");
+                s.permissions.overwriteLevel(Kind.REPOSITORY, def, Level.NONE);
+                assertEquals(Level.NONE, s.permissions.of(bob, def).repo(app.id()));
+                assertTrue(s.permissions.globalOf(def).contains("repository.none"), s.permissions.globalOf(def)
+                        .toString());
+                s.permissions.setOwnGlobal(true, devs.id(), "hg.create", "hg.create.repository");
+                assertEquals(List.of("hg.create.repository"), s.permissions.globalOfUserGroup(devs.id()));
+
+                // the journal search, every filter
+                s.journal.record(bob, app, "pull", "10.0.0.2");
+                s.journal.record(ann, app, "push:" + "a".repeat(40), "10.0.0.1");
+                s.journal.record(ann, secret, "pushXlike", "10.0.0.1");
+                Instant now = Instant.now();
+                assertEquals(List.of("pull"), actions(s.journal.search("bob", null, null, null, null, 50)));
+                assertEquals(List.of("push:" + "a".repeat(40), "pull", "user_created_repo"),
+                        actions(s.journal.search(null, "outer/inner/app", null, null, null, 50)));
+                assertEquals(List.of("push:" + "a".repeat(40)),
+                        actions(s.journal.search("ann", "outer/inner/app", "push", null, null, 50)));
+                assertEquals(List.of("user_created_repo", "user_created_repo"),
+                        actions(s.journal.search(null, null, "user_created", now.minusSeconds(3600),
+                                now.plusSeconds(3600), 50)));
+                assertEquals(List.of(), actions(s.journal.search(null, null, "push_", null, null, 50)),
+                        "'_' is no wildcard");
+                assertEquals(List.of(), actions(s.journal.search(null, null, null, null,
+                        Instant.parse("2000-01-01T00:00:00Z"), 50)));
+                assertEquals(List.of(), actions(s.journal.search(null, null, null, now.plusSeconds(3600), null, 50)));
+                assertEquals(2, s.journal.search(null, null, null, null, null, 2).size(), "limit");
+
+                // deleting a user who still owns things is refused; then it works, the journal keeps the name
+                UserService.Refused refused = org.junit.jupiter.api.Assertions.assertThrows(
+                        UserService.Refused.class, () -> s.users.delete(ann));
+                assertEquals(UserService.Reason.STILL_OWNS, refused.reason);
+                assertTrue(refused.names.containsAll(List.of("outer/inner/app", "outer", "devs")),
+                        refused.names.toString());
+                assertTrue(s.users.byUsername("ann").isPresent());
+                s.users.delete(bob);
+                assertTrue(s.users.byUsername("bob").isEmpty());
+                assertTrue(s.userGroups.members(devs).isEmpty(), "memberships go with the user");
+                assertEquals(List.of("pull"), actions(s.journal.search("bob", null, null, null, null, 50)));
+
+                // the settings page's table, and the system page's database line
+                assertTrue(s.site.save(Map.of(cairn.config.SiteSettings.Field.TITLE, "On MariaDB")).isEmpty());
+                assertTrue(s.site.save(Map.of(cairn.config.SiteSettings.Field.TITLE, "Again")).isEmpty());
+                assertEquals("Again", s.site.title());
+                s.site.reset(cairn.config.SiteSettings.Field.TITLE);
+                assertEquals("Cairn", s.site.title());
+                assertTrue(s.databaseInfo().get("product").contains("MariaDB"), s.databaseInfo().toString());
+                assertFalse(s.databaseInfo().get("url").contains(MariaDb.PASSWORD), s.databaseInfo().toString());
+            }
+        }
+    }
+
+    private static List<String> actions(List<JournalEntry> entries) {
+        return entries.stream().map(JournalEntry::action).toList();
     }
 
     private static String remoteMain(Git git, Path dir, String url) throws Exception {

@@ -136,6 +136,14 @@ public final class GitServing implements AutoCloseable {
 
     void pushed(Path folder) {
         metrics.pushed();
+        refsChanged(folder);
+    }
+
+    /**
+     * What a repository's changed refs mean for serving, whoever changed them (a push, a web edit): kept shared packs
+     * are dropped and a background repack is scheduled.
+     */
+    public void refsChanged(Path folder) {
         if (shared != null) {
             shared.invalidate(folder); // its refs changed: kept answers are stale
         }

@@ -22,7 +22,8 @@ import cairn.web.WebAuth;
 
 /**
  * Administration and account pages: {@code /_admin/...} (super-admins only, except {@code my_account} for anyone
- * signed in) and {@code /{repo}/settings...} (repository admins). Every rule lives in the services the JSON-RPC API
+ * signed in, the group pages for users who administer groups, {@code repos/new} for users who may create a
+ * repository) and {@code /{repo}/settings...} (repository admins). Every rule lives in the services the JSON-RPC API
  * uses; these pages read forms, call them, and show their refusals next to the field they concern.
  */
 public final class AdminPages {
@@ -42,6 +43,8 @@ public final class AdminPages {
     private final GroupAdmin groups;
     private final DefaultsAdmin defaults;
     private final MyAccount account;
+    private final SettingsAdmin settings;
+    private final RegisterPage register;
 
     public AdminPages(Views views, Services services, Models models) {
         this.views = views;
@@ -52,6 +55,8 @@ public final class AdminPages {
         this.groups = new GroupAdmin(this);
         this.defaults = new DefaultsAdmin(this);
         this.account = new MyAccount(this);
+        this.settings = new SettingsAdmin(this);
+        this.register = new RegisterPage(this);
     }
 
     /** Serves {@code path} (starting with {@code /_admin}); every answer, 404 included, is given here. */
@@ -63,13 +68,23 @@ public final class AdminPages {
             resp.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
             return;
         }
+        if (seg.size() == 1 && seg.get(0).equals("register")) {
+            // the one admin page for anonymous visitors: self-registration (it checks hg.register.* itself)
+            register.serve(req, resp, v, post);
+            return;
+        }
         if (v.anonymous()) {
             toLogin(req, resp);
             return;
         }
         String first = seg.get(0);
         boolean mine = first.equals("my_account");
-        if (!mine && !v.perms().isAdmin()) {
+        // the group pages check each object themselves; a repository may be made by anyone the create rules allow
+        boolean delegated = first.equals("repo_groups") || first.equals("user_groups") || first.equals("repos")
+                && seg.size() == 2 && seg.get(1).equals("new") && cairn.vcs.RepoService.canCreateSomewhere(v.perms())
+                // an import's page and status: ImportJobs shows a job to the user who started it and super-admins
+                || first.equals("repos") && seg.size() >= 3 && seg.get(1).equals("import");
+        if (!mine && !delegated && !v.perms().isAdmin()) {
             resp.sendError(HttpServletResponse.SC_FORBIDDEN, "Administrators only");
             return;
         }
@@ -86,6 +101,7 @@ public final class AdminPages {
             case "user_groups" -> groups.serveUserGroups(req, resp, v, tail, post);
             case "repo_groups" -> groups.serveRepoGroups(req, resp, v, tail, post);
             case "permissions" -> tail.isEmpty() && defaults.serve(req, resp, v, post);
+            case "settings" -> settings.serve(req, resp, v, tail, post);
             default -> false;
         };
         if (!handled) {
@@ -194,6 +210,7 @@ public final class AdminPages {
         }
         m.put("flash", flash == null ? "" : flash.toString());
         m.put("errors", new LinkedHashMap<String, String>());
+        GroupAdmin.nav(m, v);
         return m;
     }
 

@@ -49,27 +49,51 @@ final class GroupAdmin {
         this.grants = new GrantPage(pages);
     }
 
+    private static final String OWN_ADMIN = "You cannot lower your own admin level here; ask an administrator";
+
+    /** For the section's tabs: which group pages a visitor who is not a super-admin may use. */
+    static void nav(Map<String, Object> m, Visitor v) {
+        m.put("adminsRepoGroups", GroupService.administersAny(v.perms()));
+        m.put("adminsUserGroups", UserGroupService.administersAny(v.perms())
+                || UserGroupService.canCreate(v.perms()));
+    }
+
     // ---- user groups ---------------------------------------------------------------------------------------------
 
+    /**
+     * Super-admins reach every user-group page. Others reach the list while they administer a user group or may
+     * create one, creation with the create right, and a group's pages with usergroup.admin on it (403 with less,
+     * 404 when they cannot even read it); the members' global permissions stay with super-admins.
+     */
     boolean serveUserGroups(HttpServletRequest req, HttpServletResponse resp, Visitor v, List<String> tail,
             boolean post) throws IOException {
+        boolean admin = v.perms().isAdmin();
         if (tail.isEmpty() || tail.get(0).isEmpty()) {
             if (post) {
                 return false;
+            }
+            if (!admin && !UserGroupService.administersAny(v.perms()) && !UserGroupService.canCreate(v.perms())) {
+                return forbid(resp);
             }
             userGroupList(req, resp, v, Map.of("group_name", "", "description", ""), Map.of());
             return true;
         }
         if (tail.size() == 1 && tail.get(0).equals("new") && post) {
+            if (!UserGroupService.canCreate(v.perms())) {
+                return forbid(resp);
+            }
             createUserGroup(req, resp, v);
             return true;
         }
         Long id = AdminPages.id(tail.get(0));
         Optional<UserGroup> found = id == null ? Optional.empty() : userGroups.byId(id);
-        if (found.isEmpty()) {
+        if (found.isEmpty() || !UserGroupService.canRead(v.perms(), found.get())) {
             return false;
         }
         UserGroup g = found.get();
+        if (!UserGroupService.canAdminister(v.perms(), g)) {
+            return forbid(resp);
+        }
         List<String> rest = tail.subList(1, tail.size());
         if (rest.isEmpty()) {
             if (post) {
@@ -99,6 +123,9 @@ final class GroupAdmin {
                 if (rest.size() != 1) {
                     return false;
                 }
+                if (!admin) {
+                    return forbid(resp);
+                }
                 if (GlobalPerms.save(req, permissions, true, g.id())) {
                     pages.done(req, resp, "/_admin/user_groups/" + g.id(), "Saved the global permissions of "
                             + g.name());
@@ -126,7 +153,7 @@ final class GroupAdmin {
                 return false;
             }
             case "permissions" -> {
-                return grants.serve(req, resp, v, userGroupTarget(g), rest.subList(1, rest.size()), post);
+                return grants.serve(req, resp, v, userGroupTarget(v, g), rest.subList(1, rest.size()), post);
             }
             default -> {
                 return false;
@@ -138,7 +165,7 @@ final class GroupAdmin {
             Map<String, String> errors) throws IOException {
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<Long, List<User>> members = userGroups.membersByGroup();
-        for (UserGroup g : userGroups.all()) {
+        for (UserGroup g : userGroups.administered(v.perms())) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("id", String.valueOf(g.id()));
             r.put("name", g.name());
@@ -150,6 +177,7 @@ final class GroupAdmin {
         }
         Map<String, Object> m = pages.model(req, v, "User groups", "user_groups");
         m.put("userGroups", rows);
+        m.put("mayCreate", UserGroupService.canCreate(v.perms()));
         m.put("form", form);
         AdminPages.errors(m).putAll(errors);
         pages.render(resp, "user_groups.ftlh", m);
@@ -248,7 +276,7 @@ final class GroupAdmin {
                 : username + " already is a member");
     }
 
-    private GrantPage.Target userGroupTarget(UserGroup g) {
+    private GrantPage.Target userGroupTarget(Visitor v, UserGroup g) {
         return new SimpleTarget("User group " + g.name() + " permissions", "user_groups",
                 "/_admin/user_groups/" + g.id() + "/permissions", "/_admin/user_groups/" + g.id(), false) {
             @Override
@@ -263,6 +291,9 @@ final class GroupAdmin {
 
             @Override
             public String setUser(User user, Level level, String recursion) {
+                if (PermissionService.dropsOwnAdmin(v.perms(), v.user(), user, level)) {
+                    return OWN_ADMIN;
+                }
                 if (level == null) {
                     permissions.revokeUser(Kind.USERGROUP, g.id(), user);
                 } else {
@@ -327,8 +358,21 @@ final class GroupAdmin {
 
     // ---- repository groups ---------------------------------------------------------------------------------------
 
+    /**
+     * Super-admins reach every repository-group page. Others reach the list (of the groups they administer) and
+     * creation while they administer some group, and a group's pages with group.admin on it (403 with less, 404 when
+     * they cannot even read it). Where a group may be created or moved to is {@link GroupService}'s rule.
+     */
     boolean serveRepoGroups(HttpServletRequest req, HttpServletResponse resp, Visitor v, List<String> tail,
             boolean post) throws IOException {
+        if (!GroupService.administersAny(v.perms())) {
+            Long id = tail.isEmpty() ? null : AdminPages.id(tail.get(0));
+            Optional<RepoGroup> g = id == null ? Optional.empty() : groups.byId(id);
+            if (g.isPresent() && !GroupService.canRead(v.perms(), g.get())) {
+                return false;
+            }
+            return forbid(resp);
+        }
         if (tail.isEmpty() || tail.get(0).isEmpty()) {
             if (post) {
                 return false;
@@ -347,10 +391,13 @@ final class GroupAdmin {
         }
         Long id = AdminPages.id(tail.get(0));
         Optional<RepoGroup> found = id == null ? Optional.empty() : groups.byId(id);
-        if (found.isEmpty()) {
+        if (found.isEmpty() || !GroupService.canRead(v.perms(), found.get())) {
             return false;
         }
         RepoGroup g = found.get();
+        if (!GroupService.canAdminister(v.perms(), g)) {
+            return forbid(resp);
+        }
         List<String> rest = tail.subList(1, tail.size());
         if (rest.isEmpty()) {
             if (post) {
@@ -370,7 +417,7 @@ final class GroupAdmin {
             return true;
         }
         if (rest.get(0).equals("permissions")) {
-            return grants.serve(req, resp, v, repoGroupTarget(g), rest.subList(1, rest.size()), post);
+            return grants.serve(req, resp, v, repoGroupTarget(v, g), rest.subList(1, rest.size()), post);
         }
         return false;
     }
@@ -380,18 +427,31 @@ final class GroupAdmin {
         return e.getCause() == null ? e.getMessage() : "The change could not be made; nothing was changed";
     }
 
-    private List<Map<String, String>> parentChoices(RepoGroup self) {
+    /** Where the visitor may create ({@code self} null) or move {@code self} to, "" standing for the top level. */
+    private List<Map<String, String>> parentChoices(Visitor v, RepoGroup self) {
         List<Map<String, String>> out = new ArrayList<>();
-        out.add(Map.of("id", "", "name", "(top level)"));
+        if (self == null ? GroupService.canCreateIn(v.perms(), null)
+                : GroupService.canPlace(v.perms(), self, null, true)) {
+            out.add(Map.of("id", "", "name", "(top level)"));
+        }
         List<RepoGroup> all = new ArrayList<>(groups.all());
         all.sort(Comparator.comparing(RepoGroup::name));
         for (RepoGroup g : all) {
             if (self != null && (g.id() == self.id() || g.name().startsWith(self.name() + "/"))) {
                 continue;
             }
-            out.add(Map.of("id", String.valueOf(g.id()), "name", g.name()));
+            if (self == null ? GroupService.canCreateIn(v.perms(), g) : GroupService.canPlace(v.perms(), self, g,
+                    false)) {
+                out.add(Map.of("id", String.valueOf(g.id()), "name", g.name()));
+            }
         }
         return out;
+    }
+
+    /** Answers 403: the visitor is signed in but may not use this page. */
+    private static boolean forbid(HttpServletResponse resp) throws IOException {
+        resp.sendError(HttpServletResponse.SC_FORBIDDEN, "Administrators of this object only");
+        return true;
     }
 
     private void repoGroupList(HttpServletRequest req, HttpServletResponse resp, Visitor v, Map<String, Object> form,
@@ -401,7 +461,7 @@ final class GroupAdmin {
         for (User u : pages.services.users.all()) {
             owners.put(u.id(), u.username());
         }
-        List<RepoGroup> all = new ArrayList<>(groups.all());
+        List<RepoGroup> all = new ArrayList<>(groups.administered(v.perms()));
         all.sort(Comparator.comparing(RepoGroup::name));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (RepoGroup g : all) {
@@ -415,7 +475,7 @@ final class GroupAdmin {
         }
         Map<String, Object> m = pages.model(req, v, "Repository groups", "repo_groups");
         m.put("repoGroups", rows);
-        m.put("parents", parentChoices(null));
+        m.put("parents", parentChoices(v, null));
         m.put("form", form);
         AdminPages.errors(m).putAll(errors);
         pages.render(resp, "repo_groups.ftlh", m);
@@ -433,10 +493,15 @@ final class GroupAdmin {
         RepoGroup parent = null;
         if (!parentId.isEmpty()) {
             Long pid = AdminPages.id(parentId);
-            parent = pid == null ? null : groups.byId(pid).orElse(null);
+            parent = pid == null ? null : groups.byId(pid).filter(x -> GroupService.canRead(v.perms(), x))
+                    .orElse(null);
             if (parent == null) {
                 errors.put("parent", "No such repository group");
             }
+        }
+        if (errors.isEmpty() && !GroupService.canCreateIn(v.perms(), parent)) {
+            errors.put("parent", parent == null ? "Only administrators create top-level groups"
+                    : "You need admin on " + parent.name() + " to create groups inside it");
         }
         String full = parent == null ? name : parent.name() + "/" + name;
         if (name.isEmpty()) {
@@ -472,8 +537,15 @@ final class GroupAdmin {
         m.put("groupId", String.valueOf(g.id()));
         m.put("groupName", g.name());
         m.put("form", form);
-        m.put("parents", parentChoices(g));
-        m.put("repos", groups.repositoryNames(g));
+        m.put("parents", parentChoices(v, g));
+        List<String> readable = new ArrayList<>();
+        for (String name : groups.repositoryNames(g)) {
+            if (pages.services.repos.byName(name).filter(r -> v.perms().isAdmin()
+                    || v.perms().repo(r.id()).atLeast(Level.READ)).isPresent()) {
+                readable.add(name);
+            }
+        }
+        m.put("repos", readable);
         AdminPages.errors(m).putAll(errors);
         pages.render(resp, "repo_group.ftlh", m);
     }
@@ -493,10 +565,15 @@ final class GroupAdmin {
         boolean toTop = parentId.isEmpty();
         if (!toTop) {
             Long pid = AdminPages.id(parentId);
-            parent = pid == null ? null : groups.byId(pid).orElse(null);
+            parent = pid == null ? null : groups.byId(pid).filter(x -> GroupService.canRead(v.perms(), x))
+                    .orElse(null);
             if (parent == null) {
                 errors.put("parent", "No such repository group");
             }
+        }
+        if (!errors.containsKey("parent") && !GroupService.canPlace(v.perms(), g, parent, toTop)) {
+            errors.put("parent", toTop ? "Only administrators move groups to the top level"
+                    : "You need admin on " + parent.name() + " to move a group into it");
         }
         User owner = null;
         if (!ownerName.isEmpty()) {
@@ -524,7 +601,7 @@ final class GroupAdmin {
         repoGroupForm(req, resp, v, g, form, errors);
     }
 
-    private GrantPage.Target repoGroupTarget(RepoGroup g) {
+    private GrantPage.Target repoGroupTarget(Visitor v, RepoGroup g) {
         return new SimpleTarget("Repository group " + g.name() + " permissions", "repo_groups",
                 "/_admin/repo_groups/" + g.id() + "/permissions", "/_admin/repo_groups/" + g.id(), true) {
             @Override
@@ -539,6 +616,9 @@ final class GroupAdmin {
 
             @Override
             public String setUser(User user, Level level, String recursion) {
+                if (PermissionService.dropsOwnAdmin(v.perms(), v.user(), user, level)) {
+                    return OWN_ADMIN;
+                }
                 return set(false, user.id(), level, recursion);
             }
 

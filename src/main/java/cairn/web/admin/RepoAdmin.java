@@ -17,6 +17,8 @@ import cairn.auth.PermissionService;
 import cairn.auth.User;
 import cairn.auth.UserGroup;
 import cairn.db.PermissionDao.Member;
+import cairn.vcs.ImportJobs;
+import cairn.vcs.ImportProgress;
 import cairn.vcs.Repo;
 import cairn.vcs.RepoGroup;
 import cairn.vcs.RepoNames;
@@ -63,7 +65,67 @@ final class RepoAdmin {
             }
             return true;
         }
+        if (!post && tail.get(0).equals("import")
+                && (tail.size() == 2 || tail.size() == 3 && tail.get(2).equals("status"))) {
+            importJob(req, resp, v, tail.get(1), tail.size() == 3);
+            return true;
+        }
         return false;
+    }
+
+    // ---- /_admin/repos/import/{id}[/status]: an import running in the background ------------------------------
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The job page, or with {@code status} its JSON for cairn.js to poll; 404 for another user's job. */
+    private void importJob(HttpServletRequest req, HttpServletResponse resp, Visitor v, String id, boolean status)
+            throws IOException {
+        Optional<ImportJobs.View> job = pages.services.imports.get(id, v.user(), v.perms().isAdmin());
+        if (job.isEmpty()) {
+            resp.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
+        Map<String, Object> j = jobModel(job.get());
+        if (status) {
+            resp.setContentType("application/json;charset=UTF-8");
+            resp.setHeader("Cache-Control", "no-store");
+            JSON.writeValue(resp.getOutputStream(), j);
+            return;
+        }
+        Map<String, Object> m = pages.model(req, v, (String) j.get("title"), "repos");
+        m.put("job", j);
+        pages.render(resp, "repo_import.ftlh", m);
+    }
+
+    static Map<String, Object> jobModel(ImportJobs.View job) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        ImportProgress.Snapshot p = job.progress();
+        String state = job.state().name().toLowerCase(java.util.Locale.ROOT);
+        boolean pull = job.kind() == ImportJobs.Kind.PULL;
+        j.put("id", job.id());
+        j.put("kind", job.kind().name().toLowerCase(java.util.Locale.ROOT));
+        j.put("title", (pull ? "Pulling into " : "Importing ") + job.repo());
+        j.put("again", pull ? "/" + job.repo() + "/settings" : "/_admin/repos/new");
+        j.put("againText", pull ? "Back to the settings of " + job.repo() : "Back to New repository");
+        j.put("repo", job.repo());
+        j.put("url", job.url());
+        j.put("state", state);
+        j.put("stateText", switch (job.state()) {
+            case QUEUED -> "Waiting for a free import slot…";
+            case RUNNING -> p.task() == null && p.finished().isEmpty() ? "Connecting…" : "Importing…";
+            case DONE -> (pull ? "Pulled into " : "Imported ") + job.repo() + ".";
+            case FAILED -> pull ? "Pull failed." : "Import failed.";
+        });
+        j.put("task", p.task() == null ? "" : p.task());
+        j.put("done", p.done());
+        j.put("total", p.total());
+        j.put("percent", p.percent());
+        j.put("line", p.line());
+        j.put("log", p.finished());
+        j.put("error", job.error() == null ? "" : job.error());
+        j.put("started", cairn.api.Json.time(job.started()).replace('T', ' '));
+        return j;
     }
 
     private Map<Long, String> usernames() {
@@ -110,7 +172,7 @@ final class RepoAdmin {
             Map<String, String> errors) throws IOException {
         Map<String, Object> m = pages.model(req, v, "New repository", "repos");
         m.put("form", form);
-        m.put("groups", groupChoices(v, true));
+        m.put("groups", groupChoices(v, RepoService.canCreateTopLevel(v.perms())));
         AdminPages.errors(m).putAll(errors);
         pages.render(resp, "repo_new.ftlh", m);
     }
@@ -135,12 +197,8 @@ final class RepoAdmin {
                 errors.put("repo_group", "No such repository group");
             }
         }
-        if (!cloneUri.isEmpty()) {
-            try {
-                repos.checkRemote(cloneUri);
-            } catch (Refusal e) {
-                errors.put("clone_uri", e.getMessage());
-            }
+        if (!cloneUri.isEmpty() && !cairn.vcs.RepoImporter.isAllowedRemote(cloneUri)) {
+            errors.put("clone_uri", "An http(s) or git:// URL with a host");
         }
         String fullName = group == null ? shortName : group.name() + "/" + shortName;
         if (shortName.isEmpty()) {
@@ -149,6 +207,19 @@ final class RepoAdmin {
             errors.put("repo_name", "Letters, digits, '.', '_' and '-', starting with a letter or digit");
         } else if (repos.byName(fullName).isPresent() || repos.groupByName(fullName).isPresent()) {
             errors.put("repo_name", fullName + " already exists");
+        }
+        if (errors.isEmpty() && !cloneUri.isEmpty()) {
+            // an import runs in the background: the next page follows it
+            try {
+                String job = pages.services.imports.start(v.user(), v.perms(), new RepoService.NewRepo(fullName,
+                        v.user(), (String) form.get("description"), (Boolean) form.get("private"), cloneUri,
+                        "rev:tip", false, false, (Boolean) form.get("copy_permissions")), AdminPages.ip(req));
+                AdminPages.redirect(req, resp, "/_admin/repos/import/" + job);
+                return;
+            } catch (Refusal e) {
+                String why = e.detail() != null ? e.detail() : e.getMessage();
+                errors.put(why.contains("URL") ? "clone_uri" : "repo_name", why);
+            }
         }
         if (errors.isEmpty()) {
             try {
@@ -230,7 +301,7 @@ final class RepoAdmin {
         Map<String, Object> m = pages.model(req, v, "Fork " + source.name(), "repos");
         m.put("repo", source.name());
         m.put("form", form);
-        m.put("groups", groupChoices(v, true));
+        m.put("groups", groupChoices(v, RepoService.canCreateTopLevel(v.perms())));
         AdminPages.errors(m).putAll(errors);
         pages.render(resp, "repo_fork.ftlh", m);
     }
@@ -252,13 +323,14 @@ final class RepoAdmin {
             return true;
         }
         if (tail.size() == 1 && tail.get(0).equals("pull") && post) {
+            // in the background, followed on the job page as an import is
             try {
-                repos.pull(v.user(), repo, null, AdminPages.ip(req));
+                String job = pages.services.imports.startPull(v.user(), repo, AdminPages.ip(req));
+                AdminPages.redirect(req, resp, "/_admin/repos/import/" + job);
             } catch (Refusal e) {
-                settingsForm(req, resp, v, repo, values(repo), Map.of("pull", e.getMessage()));
-                return true;
+                settingsForm(req, resp, v, repo, values(repo), Map.of("pull",
+                        e.detail() != null ? e.detail() : e.getMessage()));
             }
-            pages.done(req, resp, "/" + repo.name() + "/settings", "Pulled into " + repo.name());
             return true;
         }
         if (tail.get(0).equals("permissions")) {
