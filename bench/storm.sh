@@ -12,6 +12,9 @@
 #   TESTS      [clone_v2 clone_v0 shallow partial fetch10 push100 postpush conc8 conc16 conc32 sconc8 sconc16 sconc32]
 #              (concN: N concurrent full clones, sconcN: N concurrent --depth 1 clones)
 #   RUNS [3]   measured runs per test and server (medians);  WARMUP [1]: one unreported run first
+#   WARM_REQUESTS [1000]  unreported `git ls-remote`s and WARM_CLONES [10] full clones against BOTH servers before
+#              the first test: a server runs for weeks, so Cairn is measured with its JIT compiled (C git has no JIT;
+#              it gets the same requests). 0 0: cold, as a freshly started JVM (docs/performance.md has both).
 #   CONC_RUNS [$RUNS]   measured runs of the concurrent tests (concN, sconcN: minutes each on 2 cores)
 #   CGIT_BITMAP [1]   C git's copy gets a reachability bitmap (`git repack -adb`), its best case; 0: none
 #   CAIRN_JAVA_OPTS [-Xmx512m];  CAIRN_INI_EXTRA: lines appended to the [git] section of Cairn's ini
@@ -41,6 +44,8 @@ TESTS=${TESTS:-clone_v2 clone_v0 shallow partial fetch10 push100 postpush conc8 
 RUNS=${RUNS:-3}
 CONC_RUNS=${CONC_RUNS:-$RUNS}
 WARMUP=${WARMUP:-1}
+WARM_REQUESTS=${WARM_REQUESTS:-1000}
+WARM_CLONES=${WARM_CLONES:-10}
 CGIT_BITMAP=${CGIT_BITMAP:-1}
 CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:--Xmx512m}
 CAIRN_INI_EXTRA=${CAIRN_INI_EXTRA:-}
@@ -50,6 +55,10 @@ START_TIMEOUT=${START_TIMEOUT:-180}
 KEEP=${KEEP:-0}
 REPO=bench.git
 PW=bench-$$
+# Cairn's pushes authenticate with the admin's API key: one indexed lookup, as CI jobs and scripts do. (With a
+# password, the first request after [cairn] auth_cache_seconds pays one bcrypt check, ~0.2 s of CPU, by design; C git's
+# Apache here checks nothing at all.)
+KEY=$(od -An -N20 -tx1 /dev/urandom | tr -d ' \n')
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0
 
 log() { echo "[storm.sh] $(date +%T) $*" >&2; }
@@ -119,7 +128,7 @@ printf '[cairn]\nrepos_dir = %s\n[git]\ngc_delay_seconds = 5\n%s\n' "$RUN_DIR/ca
   > "$RUN_DIR/cairn.ini"
 : > "$RUN_DIR/cairn.out"
 # shellcheck disable=SC2086
-CAIRN_ADMIN_PASSWORD=$PW java $CAIRN_JAVA_OPTS -Xlog:gc:file="$RUN_DIR/cairn-gc.log" -jar "$CAIRN_WAR" --port 0 \
+CAIRN_ADMIN_PASSWORD=$PW CAIRN_ADMIN_API_KEY=$KEY java $CAIRN_JAVA_OPTS -Xlog:gc:file="$RUN_DIR/cairn-gc.log" -jar "$CAIRN_WAR" --port 0 \
   --host 127.0.0.1 --data "$RUN_DIR/cairn-data" --config "$RUN_DIR/cairn.ini" >"$RUN_DIR/cairn.out" \
   2>"$RUN_DIR/cairn.err" &
 CAIRN_PID=$!
@@ -174,7 +183,7 @@ lines() { if [ -f "$1" ]; then wc -l < "$1"; else echo 0; fi; }
 run_one() { # server test run
   local s=$1 t=$2 r=$3 base pid push g0 j0 rc=0 out
   if [ "$s" = cgit ]; then base=$CGIT_BASE pid=$CGIT_PID push=$CGIT_BASE
-  else base=$CAIRN_BASE pid=$CAIRN_PID push=http://admin:$PW@127.0.0.1:$cport; fi
+  else base=$CAIRN_BASE pid=$CAIRN_PID push=http://admin:$KEY@127.0.0.1:$cport; fi
   g0=$(lines "$RUN_DIR/cairn-gc.log"); j0=$(lines "$RUN_DIR/cairn-jstat.txt")
   mkdir -p "$RUN_DIR/client-$s"
   out=$RUN_DIR/.row
@@ -193,6 +202,23 @@ run_one() { # server test run
     echo "$t $r $(heap_peak "$g0" "$j0")" >> "$HEAP_TSV"
   fi
 }
+
+# JVM warm-up, the same requests to both servers, not measured: JIT compilation is a one-time cost of a fresh JVM
+# (about 2 s of CPU spread over its first thousands of requests), not a cost per request of a running server.
+if [ "$WARM_REQUESTS" -gt 0 ] || [ "$WARM_CLONES" -gt 0 ]; then
+  t0=$SECONDS
+  for s in cgit cairn; do
+    b=$CGIT_BASE; [ $s = cairn ] && b=$CAIRN_BASE
+    for _ in $(seq "$WARM_REQUESTS"); do git ls-remote "$b/$REPO" >/dev/null || die "$s: ls-remote failed"; done
+    for i in $(seq "$WARM_CLONES"); do
+      rm -rf "$RUN_DIR/warm.git"
+      case $((i % 3)) in 0) a=(--depth 1) ;; 1) a=() ;; 2) a=(--filter=blob:none) ;; esac
+      git clone -q --bare "${a[@]}" "$b/$REPO" "$RUN_DIR/warm.git" || die "$s: warm-up clone failed"
+    done
+    rm -rf "$RUN_DIR/warm.git"
+  done
+  log "warm-up: $WARM_REQUESTS ls-remote and $WARM_CLONES clones per server in $((SECONDS - t0)) s"
+fi
 
 export CAIRN_BASE PW GC_TIMEOUT
 echo "server,repo,test,run,proto,clients,errors,wall_s,client_user_s,client_sys_s,client_max_rss_kb,server_cpu_s,server_peak_rss_kb,server_max_proc_rss_kb,objects,bytes,notes,server_peak_anon_kb" > "$RESULTS"
@@ -213,7 +239,8 @@ echo "## Cairn vs C git http-backend (storm.sh): $OBJECTS ($REPO_COMMITS commits
 echo
 echo "$(date -u +%F) on $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); client"\
   "$(git --version | cut -d' ' -f3); Cairn: java $(java -version 2>&1 | awk -F'"' 'NR == 1 { print $2 }') $CAIRN_JAVA_OPTS;"\
-  "C git bitmap: $CGIT_BITMAP; runs $RUNS, concurrent $CONC_RUNS (+$WARMUP warm-up), alternating; medians; total $((SECONDS - T0)) s"
+  "C git bitmap: $CGIT_BITMAP; runs $RUNS, concurrent $CONC_RUNS (+$WARMUP warm-up), alternating; medians;"\
+  "JVM warm-up $WARM_REQUESTS ls-remote + $WARM_CLONES clones per server; total $((SECONDS - T0)) s"
 echo
 cat "$RUN_DIR/summary.md"
 echo

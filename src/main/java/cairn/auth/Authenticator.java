@@ -60,14 +60,19 @@ public final class Authenticator {
         }
         String login = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
-        Optional<User> user = users.authenticate(login, password);
-        if (user.isEmpty() && password.length() == 40) {
-            // An API key as the password; a user name, when given, must be the key owner's.
-            user = users.byApiKey(password).filter(u -> login.isEmpty() || login.equals(u.username())
-                    || login.equalsIgnoreCase(u.email()));
+        // An API key as the password (a user name, when given, must be the key owner's) is tried first: one indexed
+        // lookup, where a wrong bcrypt check costs ~0.2 s of CPU on every request of a script or CI job using a key.
+        Optional<User> user = API_KEY.matcher(password).matches()
+                ? users.byApiKey(password).filter(u -> login.isEmpty() || login.equals(u.username())
+                        || login.equalsIgnoreCase(u.email()))
+                : Optional.empty();
+        if (user.isEmpty()) {
+            user = users.authenticate(login, password);
         }
         return known(user);
     }
+
+    private static final java.util.regex.Pattern API_KEY = java.util.regex.Pattern.compile("[0-9a-fA-F]{40}");
 
     private static Result known(Optional<User> user) {
         return user.<Result>map(Result.Known::new).orElseGet(Result.Refused::new);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import cairn.Services;
 import cairn.auth.Authenticator;
 import cairn.auth.Authenticator.Result;
+import cairn.auth.Passwords;
 import cairn.auth.User;
 import cairn.config.Settings;
 
@@ -92,6 +93,29 @@ class AuthenticatorTest {
         assertInstanceOf(Result.Refused.class, identify(false, null, basic("carl", alice.apiKey())));
         assertInstanceOf(Result.Refused.class, identify(false, null, "Bearer " + "f".repeat(40)));
         assertInstanceOf(Result.Refused.class, identify(false, null, "Bearer short"));
+    }
+
+    @Test
+    void anApiKeyCostsNoBcryptCheckAndARememberedLoginOnlyOne() {
+        long before = Passwords.checks();
+        assertEquals("alice", who(identify(false, null, basic("alice", alice.apiKey()))));
+        assertEquals("alice", who(identify(false, null, "Bearer " + alice.apiKey())));
+        assertEquals(before, Passwords.checks(), "an API key is looked up, never bcrypt-checked");
+        User erin = services.users.create("erin", "erin-pw", null, false, null);
+        before = Passwords.checks();
+        for (int i = 0; i < 3; i++) {
+            assertEquals("erin", who(identify(false, null, basic("erin", "erin-pw"))));
+        }
+        assertEquals(before + 1, Passwords.checks(), "the several requests of one fetch pay for bcrypt once");
+    }
+
+    @Test
+    void aPasswordShapedLikeAnApiKeyStillSignsIn() {
+        String hexPassword = "0123456789abcdef0123456789abcdef01234567";
+        services.users.create("hexa", hexPassword, null, false, null);
+        assertEquals("hexa", who(identify(false, null, basic("hexa", hexPassword))));
+        // another user's key as a password does not sign in as its owner under another name
+        assertInstanceOf(Result.Refused.class, identify(false, null, basic("hexa", alice.apiKey())));
     }
 
     @Test
