@@ -4,46 +4,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import cairn.auth.Level;
 import cairn.auth.User;
 import cairn.testing.ApiClient;
+import cairn.testing.ApiTest;
 import cairn.testing.Git;
 import cairn.testing.TestSite;
 import cairn.vcs.Repo;
 
 /** get_changesets, get_changeset and get_repo_nodes over HTTP against a repository pushed with the git CLI. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ApiChangesetsIT {
-    static TestSite site;
+class ApiChangesetsIT extends ApiTest {
     static User reader;
     static User outsider;
     static Repo repo;
     static Repo secret;
     static List<String> commits = new ArrayList<>();
     static boolean pushed;
-
-    @ArquillianResource
-    URL base;
-    ApiClient admin;
 
     @Deployment(testable = false)
     static WebArchive deploy() throws Exception {
@@ -57,14 +45,8 @@ class ApiChangesetsIT {
         return site.war();
     }
 
-    @AfterAll
-    static void tearDown() {
-        site.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        admin = new ApiClient(base, site.admin.apiKey());
         if (pushed) {
             return;
         }

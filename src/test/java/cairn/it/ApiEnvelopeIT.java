@@ -6,51 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import cairn.auth.User;
 import cairn.testing.ApiClient;
+import cairn.testing.ApiTest;
 import cairn.testing.TestSite;
 
 /** The JSON-RPC transport: Kallithea's envelope, validation order and exact error strings. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ApiEnvelopeIT {
-    static TestSite site;
-    static User regular;
-
-    @ArquillianResource
-    URL base;
-    ApiClient admin;
-
+class ApiEnvelopeIT extends ApiTest {
     @Deployment(testable = false)
     static WebArchive deploy() throws Exception {
         site = TestSite.create("");
         regular = site.user("regular", "regular-pw");
         return site.war();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        site.close();
-    }
-
-    @BeforeEach
-    void client() {
-        admin = new ApiClient(base, site.admin.apiKey());
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,51 +11,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import cairn.auth.User;
 import cairn.testing.ApiClient;
-import cairn.testing.TestSite;
+import cairn.testing.ApiTest;
 
 /** Gists over the JSON-RPC API: stored as bare Git repositories under DATA/gists, public and private ids, expiry. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ApiGistsIT {
-    static TestSite site;
-    static User regular;
-    static User other;
-
-    @ArquillianResource
-    URL base;
-    ApiClient admin;
-    ApiClient user;
-
+class ApiGistsIT extends ApiTest {
     @Deployment(testable = false)
     static WebArchive deploy() throws Exception {
-        site = TestSite.create("");
-        regular = site.user("regular", "regular-pw");
-        other = site.user("other", "other-pw");
+        createSiteWithUsers();
         return site.war();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        site.close();
-    }
-
-    @BeforeEach
-    void clients() {
-        admin = new ApiClient(base, site.admin.apiKey());
-        user = admin.as(regular.apiKey());
     }
 
     private String gistUrl(String accessId) {

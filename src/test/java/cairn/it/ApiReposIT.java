@@ -13,47 +13,28 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import cairn.auth.Level;
 import cairn.auth.Level.Kind;
-import cairn.auth.User;
-import cairn.testing.ApiClient;
+import cairn.auth.Level;
+import cairn.testing.ApiTest;
 import cairn.testing.Http;
 import cairn.testing.TestSite;
 import cairn.vcs.Repo;
 
 /** The repository methods of the JSON-RPC API, called over HTTP as Kallithea's scripts call them. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ApiReposIT {
-    static TestSite site;
-    static User regular;
-    static User other;
+class ApiReposIT extends ApiTest {
     static Repo upstream;
     static Repo secret;
     static Path work;
     static String head1;
 
-    @ArquillianResource
-    URL base;
-    ApiClient admin;
-    ApiClient user;
-
     @Deployment(testable = false)
     static WebArchive deploy() throws Exception {
-        site = TestSite.create("");
-        regular = site.user("regular", "regular-pw");
-        other = site.user("other", "other-pw");
+        createSiteWithUsers();
         upstream = site.repo("upstream", site.admin, false);
         secret = site.repo("secret", site.admin, true);
         work = site.git.workTree(site.dir.resolve("work"), "first", "second");
@@ -62,17 +43,6 @@ class ApiReposIT {
         head1 = site.git.head(work);
         site.services.repos.ensureGroups("grp", site.admin);
         return site.war();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        site.close();
-    }
-
-    @BeforeEach
-    void clients() {
-        admin = new ApiClient(base, site.admin.apiKey());
-        user = admin.as(regular.apiKey());
     }
 
     static Path folder(String name) {

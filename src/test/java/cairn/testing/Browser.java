@@ -6,17 +6,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Debian's headless Chromium driven by Selenium, with screenshots kept under target/screenshots. */
 public final class Browser implements AutoCloseable {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    /** How long {@link #submit} and {@link #awaitText(By, String)} wait for the next page. */
+    public static final Duration WAIT = Duration.ofSeconds(15);
 
     public final WebDriver driver;
     private final Path profile;
@@ -52,6 +59,58 @@ public final class Browser implements AutoCloseable {
         Path dir = Files.createDirectories(Path.of("target", "screenshots"));
         byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
         Files.write(dir.resolve(name + ".png"), png);
+    }
+
+    /** Clicks the element {@code id} (a button or link that loads a new page) and waits until the old page is gone. */
+    public void submit(String id) {
+        WebElement html = driver.findElement(By.tagName("html"));
+        driver.findElement(By.id(id)).click();
+        new WebDriverWait(driver, WAIT).until(x -> {
+            try {
+                html.isEnabled();
+                return false;
+            } catch (WebDriverException gone) {
+                return true; // stale, or no longer in the document
+            }
+        });
+    }
+
+    /** Waits up to {@link #WAIT} until an element {@code by} contains {@code text}. */
+    public void awaitText(By by, String text) {
+        awaitText(by, text, WAIT);
+    }
+
+    /**
+     * Waits (bounded) until an element {@code by} contains {@code text}: clicks return before the next page. On a
+     * timeout the AssertionError names the page and quotes its main part.
+     */
+    public void awaitText(By by, String text, Duration timeout) {
+        try {
+            new WebDriverWait(driver, timeout).until(x -> {
+                try {
+                    return x.findElements(by).stream().anyMatch(e -> e.getText().contains(text));
+                } catch (WebDriverException e) {
+                    // the old page went away while we looked (stale or detached node): look again
+                    return false;
+                }
+            });
+        } catch (TimeoutException e) {
+            throw new AssertionError("no \"" + text + "\" in " + by + " on " + driver.getCurrentUrl() + ":\n"
+                    + driver.findElements(By.tagName("main")).stream().map(WebElement::getText).findFirst()
+                            .orElseGet(() -> driver.findElement(By.tagName("body")).getText()), e);
+        }
+    }
+
+    /** Replaces the value of the field {@code id} with {@code text}. */
+    public void type(String id, String text) {
+        WebElement e = driver.findElement(By.id(id));
+        e.clear();
+        e.sendKeys(text);
+    }
+
+    /** The visible text of the element {@code id}. */
+    public String text(String id) {
+        return driver.findElement(By.id(id)).getText();
     }
 
     @Override

@@ -4,33 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
-import cairn.auth.Level;
 import cairn.auth.Level.Kind;
+import cairn.auth.Level;
 import cairn.auth.User;
 import cairn.auth.UserGroup;
-import cairn.testing.Browser;
 import cairn.testing.Http;
 import cairn.testing.TestSite;
+import cairn.testing.UiTest;
 import cairn.vcs.Repo;
 import cairn.vcs.RepoGroup;
 
@@ -39,10 +30,7 @@ import cairn.vcs.RepoGroup;
  * the group, grants read on it with apply-to-children (the git CLI clones at once), makes a sub-group, and meets 403
  * everywhere else; a user-group admin adds a member. The fork link on a summary follows the fork right.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class AdminDelegationIT {
-    static TestSite site;
+class AdminDelegationIT extends UiTest {
     static User gina;
     static User olga;
     static User uadm;
@@ -50,10 +38,6 @@ class AdminDelegationIT {
     static RepoGroup other;
     static RepoGroup hidden;
     static UserGroup crew;
-    static Browser browser;
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deploy() throws Exception {
@@ -78,75 +62,9 @@ class AdminDelegationIT {
         return site.war();
     }
 
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (browser != null) {
-            browser.close();
-        }
-        site.close();
-    }
-
-    private String url(String path) {
-        return Http.join(base, path);
-    }
-
-    private void signIn(String user, String password) {
-        WebDriver d = browser.driver;
-        d.manage().deleteAllCookies();
-        d.get(url("_admin/login"));
-        d.findElement(By.id("username")).sendKeys(user);
-        d.findElement(By.id("password")).sendKeys(password);
-        submit("sign-in");
-        awaitText(By.className("user"), "Signed in as " + user);
-    }
-
-    /** Clicks a button that loads a new page, and waits until the old page is gone. */
-    private static void submit(String id) {
-        WebElement html = browser.driver.findElement(By.tagName("html"));
-        browser.driver.findElement(By.id(id)).click();
-        new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(x -> {
-            try {
-                html.isEnabled();
-                return false;
-            } catch (org.openqa.selenium.WebDriverException gone) {
-                return true;
-            }
-        });
-    }
-
-    private static void awaitText(By by, String text) {
-        try {
-            new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(x -> {
-                try {
-                    return x.findElements(by).stream().anyMatch(e -> e.getText().contains(text));
-                } catch (org.openqa.selenium.StaleElementReferenceException e) {
-                    return false;
-                }
-            });
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("no \"" + text + "\" in " + by + " on " + browser.driver.getCurrentUrl()
-                    + ":\n" + browser.driver.findElement(By.tagName("main")).getText(), e);
-        }
-    }
-
-    private static void type(String id, String text) {
-        WebElement e = browser.driver.findElement(By.id(id));
-        e.clear();
-        e.sendKeys(text);
-    }
-
     private static List<String> options(String selectId) {
         return new Select(browser.driver.findElement(By.id(selectId))).getOptions().stream()
                 .map(WebElement::getText).toList();
-    }
-
-    private String remote(String user, String password, String repo) {
-        return base.toString().replace("://", "://" + user + ":" + password + "@") + repo + ".git";
     }
 
     private static final String GINA = Http.basic("gina", "gina-pw");

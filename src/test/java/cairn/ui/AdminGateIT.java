@@ -3,22 +3,17 @@ package cairn.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import cairn.auth.User;
 import cairn.testing.Http;
+import cairn.testing.SiteTest;
 import cairn.testing.TestSite;
 
 /**
@@ -26,14 +21,8 @@ import cairn.testing.TestSite;
  * {@code /_admin} page but their own account, repository settings need admin on the repository, and posts need the
  * CSRF token.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class AdminGateIT {
-    static TestSite site;
+class AdminGateIT extends SiteTest {
     static User dev;
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deploy() throws Exception {
@@ -43,11 +32,6 @@ class AdminGateIT {
         site.repo("theirs", site.admin, false);
         site.repo("hidden", site.admin, true);
         return site.war();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        site.close();
     }
 
     private static List<String> adminPages() {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,44 +13,33 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import cairn.testing.ApiClient;
 import cairn.testing.Browser;
 import cairn.testing.GitHttpServer;
 import cairn.testing.Http;
 import cairn.testing.TestSite;
+import cairn.testing.UiTest;
 
 /**
  * Importing a repository from a remote URL in the web UI: the job runs in the background while the page follows its
  * progress (cairn.js polling the status JSON); the repository appears only when the import is complete, and a failed
  * import shows why and leaves nothing behind. The remote is a plain JGit smart-HTTP server on 127.0.0.1.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class AdminImportIT {
+class AdminImportIT extends UiTest {
     static final int FILES = 3000;
-    static TestSite site;
-    static Browser browser;
     static GitHttpServer remote;
     static String sourceHead;
     static Path sourceWork;
     static Path sourceBare;
     static cairn.auth.User dev;
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deploy() throws Exception {
@@ -61,7 +49,7 @@ class AdminImportIT {
     }
 
     @BeforeAll
-    static void start() throws Exception {
+    static void startRemote() throws Exception {
         // a source with a few thousand objects, so that JGit reports progress while receiving them
         Path work = Files.createDirectories(site.dir.resolve("source-work"));
         sourceWork = work;
@@ -76,22 +64,13 @@ class AdminImportIT {
         sourceBare = bare;
         site.git.run(site.dir, "clone", "-q", "--bare", work.toString(), bare.toString()).expectOk();
         remote = GitHttpServer.start(bare, "big", "bob", "bob-pw");
-        browser = Browser.start();
     }
 
     @AfterAll
-    static void tearDown() {
-        if (browser != null) {
-            browser.close();
-        }
+    static void closeRemote() {
         if (remote != null) {
             remote.close();
         }
-        site.close();
-    }
-
-    private String url(String path) {
-        return Http.join(base, path);
     }
 
     private String bearer() {
@@ -106,56 +85,10 @@ class AdminImportIT {
         return site.services.settings.reposDir();
     }
 
-    private void signInAsAdmin() {
-        signIn("admin", TestSite.ADMIN_PASSWORD);
-    }
-
-    private void signIn(String user, String password) {
-        WebDriver d = browser.driver;
-        d.get(url(""));
-        if (d.findElements(By.className("user")).stream().anyMatch(e -> e.getText().contains("Signed in as " + user))) {
-            return;
-        }
-        d.manage().deleteAllCookies();
-        d.get(url("_admin/login"));
-        d.findElement(By.id("username")).sendKeys(user);
-        d.findElement(By.id("password")).sendKeys(password);
-        submit("sign-in");
-        awaitText(By.className("user"), "Signed in as " + user);
-    }
-
-    private static void submit(String id) {
-        WebElement html = browser.driver.findElement(By.tagName("html"));
-        browser.driver.findElement(By.id(id)).click();
-        new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(x -> {
-            try {
-                html.isEnabled();
-                return false;
-            } catch (org.openqa.selenium.WebDriverException gone) {
-                return true;
-            }
-        });
-    }
-
-    private static void awaitText(By by, String text) {
-        try {
-            new WebDriverWait(browser.driver, Duration.ofSeconds(30)).until(x -> {
-                try {
-                    return x.findElements(by).stream().anyMatch(e -> e.getText().contains(text));
-                } catch (org.openqa.selenium.StaleElementReferenceException e) {
-                    return false;
-                }
-            });
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("no \"" + text + "\" in " + by + " on " + browser.driver.getCurrentUrl()
-                    + ":\n" + browser.driver.findElement(By.tagName("main")).getText(), e);
-        }
-    }
-
-    private static void type(String id, String text) {
-        WebElement e = browser.driver.findElement(By.id(id));
-        e.clear();
-        e.sendKeys(text);
+    /** An import runs in the background: its pages get longer than {@link Browser#WAIT}. */
+    @Override
+    protected void awaitText(By by, String text) {
+        browser.awaitText(by, text, Duration.ofSeconds(30));
     }
 
     private void startImport(String name, String cloneUri) {
@@ -256,7 +189,7 @@ class AdminImportIT {
         assertTrue(d.findElements(By.cssSelector("#admin-repos tr[data-name='refused']")).isEmpty());
 
         // a user who may create repositories (not a super-admin) follows his own import; super-admins see it too
-        signIn("dev", "dev-pw");
+        ensureSignedIn("dev", "dev-pw");
         startImport("devs-copy", remote.url("nothing.git"));
         awaitText(By.id("import-error"), "not a Git repository");
         String job = d.getCurrentUrl().substring(d.getCurrentUrl().indexOf("_admin/repos/import/"));

@@ -5,53 +5,35 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
-import cairn.auth.Level;
 import cairn.auth.Level.Kind;
+import cairn.auth.Level;
 import cairn.auth.User;
-import cairn.testing.Browser;
-import cairn.testing.Git;
 import cairn.testing.Http;
 import cairn.testing.TestSite;
+import cairn.testing.UiTest;
 import cairn.vcs.Repo;
 
 /**
  * Repositories, repository groups, user groups and default permissions administered in headless Chromium; every
  * permission change is checked with the git CLI on the very next request.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class AdminReposIT {
-    static TestSite site;
+class AdminReposIT extends UiTest {
     static User dev;
     static User erin;
     static Repo core;
     static Repo pub;
-    static Browser browser;
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deploy() throws Exception {
@@ -64,82 +46,12 @@ class AdminReposIT {
         return site.war();
     }
 
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (browser != null) {
-            browser.close();
-        }
-        site.close();
-    }
-
-    private String url(String path) {
-        return Http.join(base, path);
-    }
-
-    private void signInAsAdmin() {
-        WebDriver d = browser.driver;
-        d.get(url(""));
-        if (!d.findElements(By.id("admin-link")).isEmpty()) {
-            return;
-        }
-        d.manage().deleteAllCookies();
-        d.get(url("_admin/login"));
-        d.findElement(By.id("username")).sendKeys("admin");
-        d.findElement(By.id("password")).sendKeys(TestSite.ADMIN_PASSWORD);
-        submit("sign-in");
-        awaitText(By.className("user"), "Signed in as admin");
-    }
-
-    /** Clicks a button that loads a new page, and waits until the old page is gone. */
-    private static void submit(String id) {
-        WebElement html = browser.driver.findElement(By.tagName("html"));
-        browser.driver.findElement(By.id(id)).click();
-        new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(x -> {
-            try {
-                html.isEnabled();
-                return false;
-            } catch (org.openqa.selenium.WebDriverException gone) {
-                return true; // stale, or no longer in the document
-            }
-        });
-    }
-
-    private static void awaitText(By by, String text) {
-        try {
-            new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(x -> {
-                try {
-                    return x.findElements(by).stream().anyMatch(e -> e.getText().contains(text));
-                } catch (org.openqa.selenium.StaleElementReferenceException e) {
-                    return false;
-                }
-            });
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("no \"" + text + "\" in " + by + " on " + browser.driver.getCurrentUrl()
-                    + ":\n" + browser.driver.findElement(By.tagName("main")).getText(), e);
-        }
-    }
-
-    private static void type(String id, String text) {
-        WebElement e = browser.driver.findElement(By.id(id));
-        e.clear();
-        e.sendKeys(text);
-    }
-
     private static void choose(String id, String visibleText) {
         new Select(browser.driver.findElement(By.id(id))).selectByVisibleText(visibleText);
     }
 
     private static void click(String id) {
         browser.driver.findElement(By.id(id)).click();
-    }
-
-    private String remote(String user, String password, String repo) {
-        return base.toString().replace("://", "://" + user + ":" + password + "@") + repo + ".git";
     }
 
     private boolean canRead(String user, String password, String repo) throws Exception {

@@ -4,47 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import cairn.auth.User;
-import cairn.testing.Browser;
 import cairn.testing.Http;
 import cairn.testing.TestSite;
+import cairn.testing.UiTest;
 
 /**
  * The settings page (title, realm, clone URL template over the ini's), remap and rescan, the system page and
  * self-registration, in headless Chromium, with the Git endpoint and the services underneath as witnesses.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class AdminSettingsIT {
-    static TestSite site;
-    static Browser browser;
+class AdminSettingsIT extends UiTest {
     static Path reposDir;
     static Path doomed;
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deploy() throws Exception {
@@ -54,71 +37,6 @@ class AdminSettingsIT {
         doomed = site.services.repos.folder(site.repo("doomed", owner, false));
         reposDir = site.services.settings.reposDir();
         return site.war();
-    }
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (browser != null) {
-            browser.close();
-        }
-        site.close();
-    }
-
-    private String url(String path) {
-        return Http.join(base, path);
-    }
-
-    private void signIn(String user, String password) {
-        WebDriver d = browser.driver;
-        d.manage().deleteAllCookies();
-        d.get(url("_admin/login"));
-        type("username", user);
-        type("password", password);
-        submit("sign-in");
-        awaitText(By.className("user"), "Signed in as " + user);
-    }
-
-    private static void submit(String id) {
-        WebElement html = browser.driver.findElement(By.tagName("html"));
-        browser.driver.findElement(By.id(id)).click();
-        new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(x -> {
-            try {
-                html.isEnabled();
-                return false;
-            } catch (org.openqa.selenium.WebDriverException gone) {
-                return true;
-            }
-        });
-    }
-
-    private static void awaitText(By by, String text) {
-        try {
-            new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(x -> {
-                try {
-                    return x.findElements(by).stream().anyMatch(e -> e.getText().contains(text));
-                } catch (org.openqa.selenium.StaleElementReferenceException e) {
-                    return false;
-                }
-            });
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("no \"" + text + "\" in " + by + " on " + browser.driver.getCurrentUrl()
-                    + ":\n" + browser.driver.findElement(By.tagName("main")).getText(), e);
-        }
-    }
-
-    private static void type(String id, String text) {
-        WebElement e = browser.driver.findElement(By.id(id));
-        e.clear();
-        e.sendKeys(text);
-    }
-
-    private static String text(String id) {
-        return browser.driver.findElement(By.id(id)).getText();
     }
 
     private HttpResponse<String> gitAdvert(String repo) throws Exception {

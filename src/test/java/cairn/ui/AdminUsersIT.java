@@ -5,39 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
-import java.time.Duration;
 import java.util.List;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import cairn.auth.User;
-import cairn.testing.Browser;
 import cairn.testing.Http;
 import cairn.testing.TestSite;
+import cairn.testing.UiTest;
 
 /** Users administration and "my account" in headless Chromium, checked against the services underneath. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class AdminUsersIT {
-    static TestSite site;
+class AdminUsersIT extends UiTest {
     static User owner;
-    static Browser browser;
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deploy() throws Exception {
@@ -48,78 +32,11 @@ class AdminUsersIT {
         return site.war();
     }
 
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (browser != null) {
-            browser.close();
-        }
-        site.close();
-    }
-
-    private String url(String path) {
-        return Http.join(base, path);
-    }
-
-    /** Signs in as {@code user} (signing out whoever is signed in first). */
-    private void signIn(String user, String password) {
-        WebDriver d = browser.driver;
-        d.manage().deleteAllCookies();
-        d.get(url("_admin/login"));
-        d.findElement(By.id("username")).sendKeys(user);
-        d.findElement(By.id("password")).sendKeys(password);
-        submit("sign-in");
-        awaitText(By.className("user"), "Signed in as " + user);
-    }
-
-    /** Clicks a button that loads a new page, and waits until the old page is gone. */
-    private static void submit(String id) {
-        WebElement html = browser.driver.findElement(By.tagName("html"));
-        browser.driver.findElement(By.id(id)).click();
-        new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(x -> {
-            try {
-                html.isEnabled();
-                return false;
-            } catch (org.openqa.selenium.WebDriverException gone) {
-                return true; // stale, or no longer in the document
-            }
-        });
-    }
-
-    private static void awaitText(By by, String text) {
-        try {
-            new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(x -> {
-                try {
-                    return x.findElements(by).stream().anyMatch(e -> e.getText().contains(text));
-                } catch (org.openqa.selenium.StaleElementReferenceException e) {
-                    return false;
-                }
-            });
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("no \"" + text + "\" in " + by + " on " + browser.driver.getCurrentUrl()
-                    + ":\n" + browser.driver.findElement(By.tagName("main")).getText(), e);
-        }
-    }
-
-    private static void type(String id, String text) {
-        WebElement e = browser.driver.findElement(By.id(id));
-        e.clear();
-        e.sendKeys(text);
-    }
-
     private static void setChecked(String id, boolean on) {
         WebElement e = browser.driver.findElement(By.id(id));
         if (e.isSelected() != on) {
             e.click();
         }
-    }
-
-    private static String text(String id) {
-        return browser.driver.findElement(By.id(id)).getText();
     }
 
     @Test

@@ -4,48 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import cairn.auth.Level;
 import cairn.auth.User;
 import cairn.auth.UserService.NewUser;
 import cairn.journal.JournalEntry;
-import cairn.testing.Browser;
 import cairn.testing.Http;
 import cairn.testing.TestSite;
+import cairn.testing.UiTest;
 import cairn.vcs.Repo;
 
 /**
  * Web editing in headless Chromium: a writer edits, adds and deletes a file on a branch; a fresh clone with the git CLI
  * shows the three commits by that user, the journal says push_local; a reader gets no buttons and a 403.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class WebEditIT {
-    static TestSite site;
+class WebEditIT extends UiTest {
     static Repo app;
-    static Browser browser;
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deploy() throws Exception {
@@ -61,79 +44,13 @@ class WebEditIT {
         return site.war();
     }
 
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (browser != null) {
-            browser.close();
-        }
-        site.close();
-    }
-
-    private String url(String path) {
-        return Http.join(base, path);
-    }
-
-    private String remote(String user, String password) {
-        return base.toString().replace("://", "://" + user + ":" + password + "@") + "web/app.git";
-    }
-
-    private void signIn(String user, String password) {
-        WebDriver d = browser.driver;
-        d.manage().deleteAllCookies();
-        d.get(url("_admin/login"));
-        d.findElement(By.id("username")).sendKeys(user);
-        d.findElement(By.id("password")).sendKeys(password);
-        submit("sign-in");
-        awaitText(By.className("user"), "Signed in as " + user);
-    }
-
-    /** Clicks something that loads a new page, and waits until the old page is gone. */
-    private static void submit(String id) {
-        WebElement html = browser.driver.findElement(By.tagName("html"));
-        browser.driver.findElement(By.id(id)).click();
-        new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(x -> {
-            try {
-                html.isEnabled();
-                return false;
-            } catch (org.openqa.selenium.WebDriverException gone) {
-                return true;
-            }
-        });
-    }
-
-    private static void awaitText(By by, String text) {
-        try {
-            new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(x -> {
-                try {
-                    return x.findElements(by).stream().anyMatch(e -> e.getText().contains(text));
-                } catch (org.openqa.selenium.StaleElementReferenceException e) {
-                    return false;
-                }
-            });
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("no \"" + text + "\" in " + by + " on " + browser.driver.getCurrentUrl()
-                    + ":\n" + browser.driver.findElement(By.tagName("main")).getText(), e);
-        }
-    }
-
-    private static void type(String id, String text) {
-        WebElement e = browser.driver.findElement(By.id(id));
-        e.clear();
-        e.sendKeys(text);
-    }
-
     @Test
     void writerEditsAddsAndDeletesReaderMayNot() throws Exception {
         Path work = site.git.workTree(site.dir.resolve("work"), "readme", "notes");
         Files.write(work.resolve("logo.bin"), new byte[] {0, 1, 2, 0});
         site.git.run(work, "add", "-A").expectOk();
         site.git.run(work, "commit", "-q", "-m", "binary").expectOk();
-        site.git.run(work, "push", "-q", remote("admin", TestSite.ADMIN_PASSWORD), "HEAD:refs/heads/main")
+        site.git.run(work, "push", "-q", remote("admin", TestSite.ADMIN_PASSWORD, "web/app"), "HEAD:refs/heads/main")
                 .expectOk();
         WebDriver d = browser.driver;
         signIn("wes", "wes-pw-1");
@@ -189,15 +106,15 @@ class WebEditIT {
         awaitText(By.id("readme"), "Fresh");
 
         // a form post without the CSRF token commits nothing
-        String head = site.git.run(work, "ls-remote", remote("wes", "wes-pw-1"), "refs/heads/main").expectOk().out()
-                .substring(0, 40);
+        String head = site.git.run(work, "ls-remote", remote("wes", "wes-pw-1", "web/app"), "refs/heads/main").expectOk()
+                .out().substring(0, 40);
         var forged = Http.post(base, "web/app/delete/main/readme.txt", Http.basic("wes", "wes-pw-1"),
                 "application/x-www-form-urlencoded", "text/html", ("head=" + head + "&message=x").getBytes());
         assertEquals(403, forged.statusCode());
 
         // a fresh clone with the git CLI: three commits by Wes, the files as edited
         Path clone = site.dir.resolve("clone");
-        site.git.run(site.dir, "clone", "-q", remote("wes", "wes-pw-1"), clone.toString()).expectOk();
+        site.git.run(site.dir, "clone", "-q", remote("wes", "wes-pw-1", "web/app"), clone.toString()).expectOk();
         List<String> log = site.git.run(clone, "log", "-3", "--format=%H|%an|%ae|%cn|%s").expectOk().out().lines()
                 .toList();
         assertEquals(List.of("Remove notes online", "Add docs/new.txt online", "Edit readme online"),

@@ -4,45 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebDriver;
 
 import cairn.auth.User;
-import cairn.testing.Browser;
 import cairn.testing.Git;
 import cairn.testing.Http;
 import cairn.testing.TestSite;
+import cairn.testing.UiTest;
 import cairn.vcs.Repo;
 
 /** The web UI in headless Chromium: sign in, browse, read history and diffs, sign out; XSS stays inert. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class WebUiIT {
-    static TestSite site;
+class WebUiIT extends UiTest {
     static User dev;
     static Repo project;
     static Repo hidden;
-    static Browser browser;
     static String head;
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deploy() throws Exception {
@@ -53,23 +39,6 @@ class WebUiIT {
         site.repo("team/cached", dev, false);
         site.services.repos.createGit("xss-desc", dev, false, "<script>alert('desc')</script><img src=x onerror=alert(1)>");
         return site.war();
-    }
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (browser != null) {
-            browser.close();
-        }
-        site.close();
-    }
-
-    private String url(String path) {
-        return Http.join(base, path);
     }
 
     private void pushContent() throws Exception {
@@ -102,18 +71,6 @@ class WebUiIT {
         git.run(work, "push", "-q", hiddenPush, "HEAD:refs/heads/main").expectOk();
     }
 
-    /** Waits (bounded) until an element with that text is on the page: clicks return before the next page. */
-    private static void awaitText(WebDriver d, By by, String text) {
-        new org.openqa.selenium.support.ui.WebDriverWait(d, java.time.Duration.ofSeconds(15)).until(x -> {
-            try {
-                return x.findElements(by).stream().anyMatch(e -> e.getText().contains(text));
-            } catch (org.openqa.selenium.WebDriverException e) {
-                // the old page went away while we looked (stale or detached node): look again
-                return false;
-            }
-        });
-    }
-
     private void assertNoAlert(WebDriver d) {
         try {
             d.switchTo().alert();
@@ -136,17 +93,17 @@ class WebUiIT {
         d.findElement(By.id("username")).sendKeys("dev");
         d.findElement(By.id("password")).sendKeys("wrong");
         d.findElement(By.id("sign-in")).click();
-        awaitText(d, By.id("login-error"), "Invalid username or password");
+        awaitText(By.id("login-error"), "Invalid username or password");
         d.findElement(By.id("password")).sendKeys("dev-pw");
         d.findElement(By.id("sign-in")).click();
-        awaitText(d, By.className("user"), "Signed in as dev");
+        awaitText(By.className("user"), "Signed in as dev");
         browser.screenshot("02-home-signed-in");
 
         d.findElement(By.linkText("team/")).click();
         d.findElement(By.linkText("team/project")).click();
         assertTrue(d.findElement(By.id("clone-url")).getAttribute("value").contains("dev@"));
         d.findElement(By.id("follow")).click();
-        awaitText(d, By.id("follow"), "Unfollow");
+        awaitText(By.id("follow"), "Unfollow");
         d.get(url("?view=following"));
         assertTrue(d.findElement(By.cssSelector("table.repos")).getText().contains("team/project"));
         d.get(url("_admin/journal"));
@@ -226,7 +183,7 @@ class WebUiIT {
         assertEquals(null, d.findElement(By.tagName("html")).getAttribute("data-theme"), "back to the system's");
 
         d.findElement(By.id("logout")).click();
-        awaitText(d, By.className("user"), "Anonymous");
+        awaitText(By.className("user"), "Anonymous");
     }
 
     /** The table row of the listing entry {@code name}. */
