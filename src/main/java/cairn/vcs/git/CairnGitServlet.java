@@ -66,6 +66,10 @@ public final class CairnGitServlet extends GitServlet {
         });
         setReceivePackFactory((req, db) -> {
             VcsSession session = session(req);
+            // Cairn's BitmapKeeper owns repacking (debounced, one at a time, with bitmaps); JGit's own auto-gc after
+            // every push would rescan the pack folder each time and, past 50 packs, repack a second time. Set in
+            // memory only (never saved), again at every push in case the repository's config file was reloaded.
+            db.getConfig().setBoolean("receive", null, "autogc", false);
             ReceivePack rp = new ReceivePack(db);
             rp.setCheckReceivedObjects(fsckObjects);
             rp.setRefLogIdent(new PersonIdent(session.user().username(),
