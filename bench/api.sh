@@ -30,7 +30,8 @@ REPOS=${REPOS:-2000}
 USERS=${USERS:-200}
 USER_GROUPS=${USER_GROUPS:-50}
 N=${N:-50}
-CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:--Xmx1g}
+# on Java 17-19, keep compiled code (docs/performance.md, "The JVM")
+CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:--Xmx1g$(java -version 2>&1 | awk -F'"' 'NR == 1 { split($2, v, "."); if (v[1] + 0 < 20) print " -XX:-UseCodeCacheFlushing" }')}
 START_TIMEOUT=${START_TIMEOUT:-180}
 
 log() { printf '[api-bench] %s\n' "$*" >&2; }

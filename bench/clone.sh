@@ -42,7 +42,8 @@ TESTS=${TESTS:-clone_v2 clone_v0 shallow partial}
 RUNS=${RUNS:-3}
 WARMUP=${WARMUP:-1}
 SERVERS=${SERVERS:-cgit cairn}
-CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:--Xmx1g}
+# on Java 17-19, keep compiled code (docs/performance.md, "The JVM")
+CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:--Xmx1g$(java -version 2>&1 | awk -F'"' 'NR == 1 { split($2, v, "."); if (v[1] + 0 < 20) print " -XX:-UseCodeCacheFlushing" }')}
 TEST_TIMEOUT=${TEST_TIMEOUT:-1800}
 START_TIMEOUT=${START_TIMEOUT:-180}
 KEEP=${KEEP:-0}

@@ -12,12 +12,14 @@
 #   TESTS      [clone_v2 clone_v0 shallow partial fetch10 push100 postpush conc8 conc16 conc32 sconc8 sconc16 sconc32]
 #              (concN: N concurrent full clones, sconcN: N concurrent --depth 1 clones)
 #   RUNS [3]   measured runs per test and server (medians);  WARMUP [1]: one unreported run first
-#   WARM_REQUESTS [1000]  unreported `git ls-remote`s and WARM_CLONES [10] full clones against BOTH servers before
+#   WARM_REQUESTS [1000]  unreported `git ls-remote`s, WARM_CLONES [10] clones and WARM_PUSHES [20] pushes of 10
+#              commits (to a scratch branch, deleted after) against BOTH servers before
 #              the first test: a server runs for weeks, so Cairn is measured with its JIT compiled (C git has no JIT;
 #              it gets the same requests). 0 0: cold, as a freshly started JVM (docs/performance.md has both).
 #   CONC_RUNS [$RUNS]   measured runs of the concurrent tests (concN, sconcN: minutes each on 2 cores)
 #   CGIT_BITMAP [1]   C git's copy gets a reachability bitmap (`git repack -adb`), its best case; 0: none
-#   CAIRN_JAVA_OPTS [-Xmx512m];  CAIRN_INI_EXTRA: lines appended to the [git] section of Cairn's ini
+#   CAIRN_JAVA [java]: the JVM that runs Cairn;  CAIRN_JAVA_OPTS [-Xmx512m, plus -XX:-UseCodeCacheFlushing on 17-19]
+#   CAIRN_INI_EXTRA: lines appended to the [git] section of Cairn's ini
 #                     (e.g. $'shared_packs = false'); Cairn's copy gets its bitmap from its own background repack
 #   TEST_TIMEOUT [1800] seconds per test run;  GC_TIMEOUT [600] seconds to wait for Cairn's repack;  KEEP=1
 # Everything listens on 127.0.0.1 only, on free ports; everything started is stopped on exit.
@@ -46,8 +48,13 @@ CONC_RUNS=${CONC_RUNS:-$RUNS}
 WARMUP=${WARMUP:-1}
 WARM_REQUESTS=${WARM_REQUESTS:-1000}
 WARM_CLONES=${WARM_CLONES:-10}
+WARM_PUSHES=${WARM_PUSHES:-20}
 CGIT_BITMAP=${CGIT_BITMAP:-1}
-CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:--Xmx512m}
+CAIRN_JAVA=${CAIRN_JAVA:-java}
+# Java 17-19 flush "cold" compiled code and compile it again and again (the code sweeper, removed in Java 20): a
+# push cost ~90 ms of CPU with it and ~30 ms without (docs/performance.md, "The JVM"). Servers set the same flag.
+CAIRN_JAVA_MAJOR=$("$CAIRN_JAVA" -version 2>&1 | awk -F'"' 'NR == 1 { split($2, v, "."); print v[1] + 0 }')
+CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:--Xmx512m$([ "$CAIRN_JAVA_MAJOR" -lt 20 ] && echo ' -XX:-UseCodeCacheFlushing')}
 CAIRN_INI_EXTRA=${CAIRN_INI_EXTRA:-}
 TEST_TIMEOUT=${TEST_TIMEOUT:-1800}
 GC_TIMEOUT=${GC_TIMEOUT:-600}
@@ -65,7 +72,7 @@ log() { echo "[storm.sh] $(date +%T) $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 [ -f "$CAIRN_WAR" ] || die "$CAIRN_WAR not found: run 'mvn -B package -DskipTests' first, or set CAIRN_WAR"
-for c in java git awk curl /usr/bin/time; do command -v "$c" >/dev/null || die "$c not found"; done
+for c in "$CAIRN_JAVA" git awk curl /usr/bin/time; do command -v "$c" >/dev/null || die "$c not found"; done
 command -v apache2 >/dev/null || [ -x /usr/sbin/apache2 ] || die "apache2 not found (apt-get install apache2)"
 
 free_port() {
@@ -128,7 +135,7 @@ printf '[cairn]\nrepos_dir = %s\n[git]\ngc_delay_seconds = 5\n%s\n' "$RUN_DIR/ca
   > "$RUN_DIR/cairn.ini"
 : > "$RUN_DIR/cairn.out"
 # shellcheck disable=SC2086
-CAIRN_ADMIN_PASSWORD=$PW CAIRN_ADMIN_API_KEY=$KEY java $CAIRN_JAVA_OPTS -Xlog:gc:file="$RUN_DIR/cairn-gc.log" -jar "$CAIRN_WAR" --port 0 \
+CAIRN_ADMIN_PASSWORD=$PW CAIRN_ADMIN_API_KEY=$KEY "$CAIRN_JAVA" $CAIRN_JAVA_OPTS -Xlog:gc:file="$RUN_DIR/cairn-gc.log" -jar "$CAIRN_WAR" --port 0 \
   --host 127.0.0.1 --data "$RUN_DIR/cairn-data" --config "$RUN_DIR/cairn.ini" >"$RUN_DIR/cairn.out" \
   2>"$RUN_DIR/cairn.err" &
 CAIRN_PID=$!
@@ -205,7 +212,7 @@ run_one() { # server test run
 
 # JVM warm-up, the same requests to both servers, not measured: JIT compilation is a one-time cost of a fresh JVM
 # (about 2 s of CPU spread over its first thousands of requests), not a cost per request of a running server.
-if [ "$WARM_REQUESTS" -gt 0 ] || [ "$WARM_CLONES" -gt 0 ]; then
+if [ "$WARM_REQUESTS" -gt 0 ] || [ "$WARM_CLONES" -gt 0 ] || [ "$WARM_PUSHES" -gt 0 ]; then
   t0=$SECONDS
   for s in cgit cairn; do
     b=$CGIT_BASE; [ $s = cairn ] && b=$CAIRN_BASE
@@ -216,8 +223,27 @@ if [ "$WARM_REQUESTS" -gt 0 ] || [ "$WARM_CLONES" -gt 0 ]; then
       git clone -q --bare "${a[@]}" "$b/$REPO" "$RUN_DIR/warm.git" || die "$s: warm-up clone failed"
     done
     rm -rf "$RUN_DIR/warm.git"
+    # pushes too (receive-pack is another code path): WARM_PUSHES pushes of 10 commits to a scratch branch, deleted
+    if [ "$WARM_PUSHES" -gt 0 ]; then
+      git clone -q --bare "$b/$REPO" "$RUN_DIR/warm.git" || die "$s: warm-up clone failed"
+      u=$b; [ $s = cairn ] && u=http://admin:$KEY@127.0.0.1:$cport
+      tip=$(git -C "$RUN_DIR/warm.git" rev-parse HEAD)
+      for i in $(seq "$WARM_PUSHES"); do
+        { for c in $(seq 10); do
+            printf 'commit refs/heads/warm\ncommitter Warm <warm@example.com> %d +0000\ndata 7\nwarm%02d\n' \
+              $((1700000000 + i * 100 + c)) "$c"
+            [ "$c" = 1 ] && printf 'from %s\n' "$tip"
+            printf 'M 100644 inline warm-%d.txt\ndata 9\n%08d\n\n' "$c" $((i * 100 + c))
+          done; } | git -C "$RUN_DIR/warm.git" fast-import --quiet --force
+        git -C "$RUN_DIR/warm.git" push -q "$u/$REPO" +refs/heads/warm:refs/heads/warm 2>/dev/null \
+          || die "$s: warm-up push failed"
+      done
+      git -C "$RUN_DIR/warm.git" push -q "$u/$REPO" :refs/heads/warm 2>/dev/null || die "$s: warm-up delete failed"
+      rm -rf "$RUN_DIR/warm.git"
+    fi
   done
-  log "warm-up: $WARM_REQUESTS ls-remote and $WARM_CLONES clones per server in $((SECONDS - t0)) s"
+  sleep 0.5; wait_cairn_gc   # the pushes scheduled a repack; it must not run into the first test
+  log "warm-up: $WARM_REQUESTS ls-remote, $WARM_CLONES clones, $WARM_PUSHES pushes per server in $((SECONDS - t0)) s"
 fi
 
 export CAIRN_BASE PW GC_TIMEOUT
@@ -238,9 +264,9 @@ read -r HEAP LIVE < <(heap_peak 0 0)
 echo "## Cairn vs C git http-backend (storm.sh): $OBJECTS ($REPO_COMMITS commits, $REPO_FILES files)"
 echo
 echo "$(date -u +%F) on $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); client"\
-  "$(git --version | cut -d' ' -f3); Cairn: java $(java -version 2>&1 | awk -F'"' 'NR == 1 { print $2 }') $CAIRN_JAVA_OPTS;"\
+  "$(git --version | cut -d' ' -f3); Cairn: java $("$CAIRN_JAVA" -version 2>&1 | awk -F'"' 'NR == 1 { print $2 }') $CAIRN_JAVA_OPTS;"\
   "C git bitmap: $CGIT_BITMAP; runs $RUNS, concurrent $CONC_RUNS (+$WARMUP warm-up), alternating; medians;"\
-  "JVM warm-up $WARM_REQUESTS ls-remote + $WARM_CLONES clones per server; total $((SECONDS - T0)) s"
+  "JVM warm-up $WARM_REQUESTS ls-remote + $WARM_CLONES clones + $WARM_PUSHES pushes per server; total $((SECONDS - T0)) s"
 echo
 cat "$RUN_DIR/summary.md"
 echo

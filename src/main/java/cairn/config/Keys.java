@@ -59,8 +59,9 @@ public final class Keys {
             "serve partial clones (uploadpack.allowFilter)");
     public static final Key GIT_FSCK = new Key("git", "fsck_objects", Key.Type.BOOL, "true",
             "check every pushed object (receive.fsckObjects)");
-    public static final Key GIT_WINDOW_CACHE = new Key("git", "window_cache_bytes", Key.Type.STRING, "256m",
-            "JGit pack window cache (core.packedGitLimit): bytes of pack data kept in memory; k/m/g suffixes");
+    public static final Key GIT_WINDOW_CACHE = new Key("git", "window_cache_bytes", Key.Type.STRING, "auto",
+            "JGit pack window cache (core.packedGitLimit): bytes of pack data kept in memory; k/m/g suffixes; "
+                    + "auto = a quarter of the JVM's maximum heap");
     public static final Key GIT_OPEN_FILES = new Key("git", "packed_git_open_files", Key.Type.INT, "128",
             "pack files JGit keeps open at once (core.packedGitOpenFiles)");
     public static final Key GIT_DELTA_BASE_CACHE = new Key("git", "delta_base_cache_bytes", Key.Type.STRING, "32m",

@@ -101,7 +101,9 @@ class MetricsTest {
     @Test
     void cacheSettingsComeFromTheIni() throws Exception {
         WindowCacheConfig defaults = GitServing.cacheConfig(Settings.defaults());
-        assertEquals(256L << 20, defaults.getPackedGitLimit());
+        assertEquals(GitServing.autoWindowCache(Runtime.getRuntime().maxMemory()), defaults.getPackedGitLimit());
+        assertEquals(128L << 20, GitServing.autoWindowCache(512L << 20), "a quarter of -Xmx512m");
+        assertEquals(32L << 20, GitServing.autoWindowCache(64L << 20), "never below 32 MiB");
         assertEquals(128, defaults.getPackedGitOpenFiles());
         assertEquals(32 << 20, defaults.getDeltaBaseCacheLimit());
         assertEquals(50 << 20, defaults.getStreamFileThreshold());
