@@ -46,6 +46,10 @@ REPO_LARGE_MIB=${REPO_LARGE_MIB:-8}
 REPO_SEED=${REPO_SEED:-1}
 BITMAP=${BITMAP:-0}
 CAIRN_INI_EXTRA=${CAIRN_INI_EXTRA:-}
+# NICE=1 runs the cloning clients at the lowest CPU priority, as if they were on other machines: on a small box the
+# clients' own reading and index-pack otherwise take the cores the server's pages need, which says nothing of Cairn
+NICE=${NICE:-0}
+CLIENT_NICE=""; [ "$NICE" = 1 ] && CLIENT_NICE="nice -n 19"
 REQUESTS=${REQUESTS:-200}
 WARMUP=${WARMUP:-50}
 CLONES=${CLONES:-8}
@@ -217,9 +221,9 @@ clone_worker() { # index
     t=$(date +%s.%N)
     if [ "$CLONE_MODE" = git ]; then
       rm -rf "$RUN_DIR/clone-$1"
-      timeout "$PHASE_TIMEOUT" git clone -q --bare "$BASE/$REPO" "$RUN_DIR/clone-$1" || break
+      $CLIENT_NICE timeout "$PHASE_TIMEOUT" git clone -q --bare "$BASE/$REPO" "$RUN_DIR/clone-$1" || break
     else
-      timeout "$PHASE_TIMEOUT" curl -sf -o /dev/null -H 'Content-Type: application/x-git-upload-pack-request' \
+      $CLIENT_NICE timeout "$PHASE_TIMEOUT" curl -sf -o /dev/null -H 'Content-Type: application/x-git-upload-pack-request' \
         -H 'Accept: application/x-git-upload-pack-result' --data-binary "@$RUN_DIR/upload-request" \
         "$BASE/$REPO/git-upload-pack" || break
     fi
