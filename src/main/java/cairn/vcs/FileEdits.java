@@ -207,18 +207,7 @@ public final class FileEdits {
                 }
             }
             checkParents(db, head, p);
-            byte[] bytes = checkSize(text);
-            ObjectId blob = ins.insert(Constants.OBJ_BLOB, bytes);
-            DirCacheEditor ed = dc.editor();
-            ed.add(new DirCacheEditor.PathEdit(p) {
-                @Override
-                public void apply(DirCacheEntry ent) {
-                    ent.setFileMode(FileMode.REGULAR_FILE);
-                    ent.setObjectId(blob);
-                    ent.setLength(bytes.length);
-                }
-            });
-            ed.finish();
+            put(ins, dc, p, checkSize(text), FileMode.REGULAR_FILE);
         });
     }
 
@@ -237,17 +226,7 @@ public final class FileEdits {
             if (text.equals(oldText)) {
                 throw new Refused(Kind.INVALID, "content", "No changes: the content is what the file already holds");
             }
-            byte[] bytes = checkSize(text);
-            ObjectId blob = ins.insert(Constants.OBJ_BLOB, bytes);
-            DirCacheEditor ed = dc.editor();
-            ed.add(new DirCacheEditor.PathEdit(p) {
-                @Override
-                public void apply(DirCacheEntry ent) {
-                    ent.setObjectId(blob); // the mode (e.g. executable) stays
-                    ent.setLength(bytes.length);
-                }
-            });
-            ed.finish();
+            put(ins, dc, p, checkSize(text), null); // the mode (e.g. executable) stays
         });
     }
 
@@ -272,6 +251,24 @@ public final class FileEdits {
     }
 
     // ---- the one commit path ---------------------------------------------------------------------------------------
+
+    /** Writes {@code bytes} as the blob at {@code path}; {@code mode} null keeps the entry's mode. */
+    private static void put(ObjectInserter ins, DirCache dc, String path, byte[] bytes, FileMode mode)
+            throws IOException {
+        ObjectId blob = ins.insert(Constants.OBJ_BLOB, bytes);
+        DirCacheEditor ed = dc.editor();
+        ed.add(new DirCacheEditor.PathEdit(path) {
+            @Override
+            public void apply(DirCacheEntry ent) {
+                if (mode != null) {
+                    ent.setFileMode(mode);
+                }
+                ent.setObjectId(blob);
+                ent.setLength(bytes.length);
+            }
+        });
+        ed.finish();
+    }
 
     @FunctionalInterface
     private interface Change {

@@ -70,6 +70,13 @@ public final class RepoStore {
 
     /** Creates an empty bare repository {@code root/<name>}; refuses if anything exists at that path. */
     public Path createGit(String name) throws IOException {
+        Path dir = freePlace(name);
+        initBare(dir);
+        return dir;
+    }
+
+    /** {@code root/<name>} for a new repository: a valid name, inside the root, nothing there yet; parents made. */
+    private Path freePlace(String name) throws IOException {
         if (!RepoNames.isValid(name)) {
             throw new IllegalArgumentException("invalid repository name: " + name);
         }
@@ -81,11 +88,15 @@ public final class RepoStore {
             throw new IOException("repository folder already exists: " + dir);
         }
         Files.createDirectories(dir.getParent());
+        return dir;
+    }
+
+    /** An empty bare repository at {@code dir}, HEAD at main. */
+    private static void initBare(Path dir) throws IOException {
         try (Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build()) {
             repo.create(true);
             repo.updateRef("HEAD").link("refs/heads/main");
         }
-        return dir;
     }
 
     /** Hidden folder under the root where new repositories are filled before they get their name. */
@@ -98,10 +109,7 @@ public final class RepoStore {
     public Path createStaging() throws IOException {
         Path dir = root.resolve(STAGING).resolve(java.util.UUID.randomUUID() + ".git");
         Files.createDirectories(dir.getParent());
-        try (Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build()) {
-            repo.create(true);
-            repo.updateRef("HEAD").link("refs/heads/main");
-        }
+        initBare(dir);
         return dir;
     }
 
@@ -110,17 +118,7 @@ public final class RepoStore {
      * refuses, as {@link #createGit} does, if anything is at that path already.
      */
     public Path adopt(Path staged, String name) throws IOException {
-        if (!RepoNames.isValid(name)) {
-            throw new IllegalArgumentException("invalid repository name: " + name);
-        }
-        Path dir = root.resolve(name).normalize();
-        if (!dir.startsWith(root) || !existingAncestorInside(dir)) {
-            throw new IOException("repository folder would lie outside the repository root: " + dir);
-        }
-        if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.exists(root.resolve(name + ".git"))) {
-            throw new IOException("repository folder already exists: " + dir);
-        }
-        Files.createDirectories(dir.getParent());
+        Path dir = freePlace(name);
         org.eclipse.jgit.lib.RepositoryCache.unregister(FileKey.exact(staged.toFile(), FS.DETECTED));
         Files.move(staged, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return dir;
