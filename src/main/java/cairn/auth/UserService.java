@@ -257,7 +257,7 @@ public final class UserService {
 
     /**
      * Deletes a user, refused (as Kallithea) for the {@code default} user and while the user owns repositories,
-     * repository groups or user groups. Grants, memberships, API keys and extra e-mails go with the user; journal
+     * repository groups, user groups or gists. Grants, memberships, API keys and extra e-mails go with the user; journal
      * entries keep the name.
      */
     public void delete(User user) {
@@ -267,6 +267,9 @@ public final class UserService {
         List<String> owned = new ArrayList<>(users.ownedRepositories(user.id()));
         owned.addAll(users.ownedRepoGroups(user.id()));
         owned.addAll(users.ownedUserGroups(user.id()));
+        // gists hold content nobody else owns: deleting them with the user would lose it (the database refused with
+        // a foreign-key error before; now the refusal names them like the rest)
+        users.ownedGists(user.id()).forEach(g -> owned.add("gist " + g));
         if (!owned.isEmpty()) {
             throw new Refused(Reason.STILL_OWNS, "user " + user.username() + " still owns " + owned, owned);
         }

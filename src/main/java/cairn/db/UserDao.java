@@ -139,4 +139,7 @@ public interface UserDao {
 
     @SqlQuery("SELECT users_group_name FROM users_groups WHERE user_id = :id ORDER BY users_group_name")
     List<String> ownedUserGroups(@Bind("id") long id);
+
+    @SqlQuery("SELECT gist_access_id FROM gists WHERE user_id = :id ORDER BY gist_id")
+    List<String> ownedGists(@Bind("id") long id);
 }
