@@ -85,15 +85,12 @@ final class GroupAdmin {
             createUserGroup(req, resp, v);
             return true;
         }
-        Long id = AdminPages.id(tail.get(0));
-        Optional<UserGroup> found = id == null ? Optional.empty() : userGroups.byId(id);
-        if (found.isEmpty() || !UserGroupService.canRead(v.perms(), found.get())) {
-            return false;
+        Optional<UserGroup> found = administered(resp, tail.get(0), userGroups::byId,
+                g -> UserGroupService.canRead(v.perms(), g), g -> UserGroupService.canAdminister(v.perms(), g));
+        if (found.isEmpty()) {
+            return true;
         }
         UserGroup g = found.get();
-        if (!UserGroupService.canAdminister(v.perms(), g)) {
-            return forbid(resp);
-        }
         List<String> rest = tail.subList(1, tail.size());
         if (rest.isEmpty()) {
             if (post) {
@@ -389,15 +386,12 @@ final class GroupAdmin {
             createRepoGroup(req, resp, v);
             return true;
         }
-        Long id = AdminPages.id(tail.get(0));
-        Optional<RepoGroup> found = id == null ? Optional.empty() : groups.byId(id);
-        if (found.isEmpty() || !GroupService.canRead(v.perms(), found.get())) {
-            return false;
+        Optional<RepoGroup> found = administered(resp, tail.get(0), groups::byId,
+                g -> GroupService.canRead(v.perms(), g), g -> GroupService.canAdminister(v.perms(), g));
+        if (found.isEmpty()) {
+            return true;
         }
         RepoGroup g = found.get();
-        if (!GroupService.canAdminister(v.perms(), g)) {
-            return forbid(resp);
-        }
         List<String> rest = tail.subList(1, tail.size());
         if (rest.isEmpty()) {
             if (post) {
@@ -449,6 +443,26 @@ final class GroupAdmin {
     }
 
     /** Answers 403: the visitor is signed in but may not use this page. */
+    /**
+     * The group the path segment names, when the visitor administers it. Otherwise the answer is given here — 404
+     * when it is missing or unreadable (nothing revealed), 403 when it is only readable — and the result is empty.
+     */
+    private static <T> Optional<T> administered(HttpServletResponse resp, String segment,
+            java.util.function.LongFunction<Optional<T>> byId, java.util.function.Predicate<T> canRead,
+            java.util.function.Predicate<T> canAdminister) throws IOException {
+        Long id = AdminPages.id(segment);
+        Optional<T> found = id == null ? Optional.empty() : byId.apply(id);
+        if (found.isEmpty() || !canRead.test(found.get())) {
+            resp.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return Optional.empty();
+        }
+        if (!canAdminister.test(found.get())) {
+            forbid(resp);
+            return Optional.empty();
+        }
+        return found;
+    }
+
     private static boolean forbid(HttpServletResponse resp) throws IOException {
         resp.sendError(HttpServletResponse.SC_FORBIDDEN, "Administrators of this object only");
         return true;

@@ -177,18 +177,24 @@ final class RepoAdmin {
         pages.render(resp, "repo_new.ftlh", m);
     }
 
-    private void create(HttpServletRequest req, HttpServletResponse resp, Visitor v) throws IOException {
+    /** The fields the new-repository and fork forms share, as posted. */
+    private static Map<String, Object> posted(HttpServletRequest req) {
         Map<String, Object> form = new LinkedHashMap<>();
-        String shortName = AdminPages.param(req, "repo_name");
-        String groupId = AdminPages.param(req, "repo_group");
-        form.put("repo_name", shortName);
-        form.put("repo_group", groupId);
+        form.put("repo_name", AdminPages.param(req, "repo_name"));
+        form.put("repo_group", AdminPages.param(req, "repo_group"));
         form.put("description", AdminPages.param(req, "description"));
         form.put("private", AdminPages.checked(req, "private"));
         form.put("copy_permissions", AdminPages.checked(req, "copy_permissions"));
-        String cloneUri = AdminPages.param(req, "clone_uri");
-        form.put("clone_uri", cloneUri);
-        Map<String, String> errors = new LinkedHashMap<>();
+        return form;
+    }
+
+    /**
+     * The full name a posted form asks for (its group's name + the short name), its problems put next to their
+     * fields in {@code errors}.
+     */
+    private String fullName(Map<String, Object> form, Map<String, String> errors) {
+        String shortName = (String) form.get("repo_name");
+        String groupId = (String) form.get("repo_group");
         RepoGroup group = null;
         if (!groupId.isEmpty()) {
             Long gid = AdminPages.id(groupId);
@@ -196,9 +202,6 @@ final class RepoAdmin {
             if (group == null) {
                 errors.put("repo_group", "No such repository group");
             }
-        }
-        if (!cloneUri.isEmpty() && !cairn.vcs.RepoImporter.isAllowedRemote(cloneUri)) {
-            errors.put("clone_uri", "An http(s) or git:// URL with a host");
         }
         String fullName = group == null ? shortName : group.name() + "/" + shortName;
         if (shortName.isEmpty()) {
@@ -208,12 +211,30 @@ final class RepoAdmin {
         } else if (repos.byName(fullName).isPresent() || repos.groupByName(fullName).isPresent()) {
             errors.put("repo_name", fullName + " already exists");
         }
+        return fullName;
+    }
+
+    /** What the service is asked to make from a posted form. */
+    private static RepoService.NewRepo spec(Map<String, Object> form, String fullName, Visitor v, String cloneUri) {
+        return new RepoService.NewRepo(fullName, v.user(), (String) form.get("description"),
+                (Boolean) form.get("private"), cloneUri, "rev:tip", false, false,
+                (Boolean) form.get("copy_permissions"));
+    }
+
+    private void create(HttpServletRequest req, HttpServletResponse resp, Visitor v) throws IOException {
+        Map<String, Object> form = posted(req);
+        String cloneUri = AdminPages.param(req, "clone_uri");
+        form.put("clone_uri", cloneUri);
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (!cloneUri.isEmpty() && !cairn.vcs.RepoImporter.isAllowedRemote(cloneUri)) {
+            errors.put("clone_uri", "An http(s) or git:// URL with a host");
+        }
+        String fullName = fullName(form, errors);
         if (errors.isEmpty() && !cloneUri.isEmpty()) {
             // an import runs in the background: the next page follows it
             try {
-                String job = pages.services.imports.start(v.user(), v.perms(), new RepoService.NewRepo(fullName,
-                        v.user(), (String) form.get("description"), (Boolean) form.get("private"), cloneUri,
-                        "rev:tip", false, false, (Boolean) form.get("copy_permissions")), AdminPages.ip(req));
+                String job = pages.services.imports.start(v.user(), v.perms(), spec(form, fullName, v, cloneUri),
+                        AdminPages.ip(req));
                 AdminPages.redirect(req, resp, "/_admin/repos/import/" + job);
                 return;
             } catch (Refusal e) {
@@ -224,9 +245,7 @@ final class RepoAdmin {
         if (errors.isEmpty()) {
             try {
                 repos.checkCreateLocation(v.perms(), fullName);
-                repos.create(v.user(), new RepoService.NewRepo(fullName, v.user(), (String) form.get("description"),
-                        (Boolean) form.get("private"), cloneUri.isEmpty() ? null : cloneUri, "rev:tip", false, false,
-                        (Boolean) form.get("copy_permissions")), AdminPages.ip(req));
+                repos.create(v.user(), spec(form, fullName, v, null), AdminPages.ip(req));
                 pages.done(req, resp, "/" + fullName + "/settings", "Created repository " + fullName);
                 return;
             } catch (Refusal e) {
@@ -250,30 +269,9 @@ final class RepoAdmin {
             forkForm(req, resp, v, source, form, Map.of());
             return true;
         }
-        String shortName = AdminPages.param(req, "repo_name");
-        String groupId = AdminPages.param(req, "repo_group");
-        form.put("repo_name", shortName);
-        form.put("repo_group", groupId);
-        form.put("description", AdminPages.param(req, "description"));
-        form.put("private", AdminPages.checked(req, "private"));
-        form.put("copy_permissions", AdminPages.checked(req, "copy_permissions"));
+        form = posted(req);
         Map<String, String> errors = new LinkedHashMap<>();
-        RepoGroup group = null;
-        if (!groupId.isEmpty()) {
-            Long gid = AdminPages.id(groupId);
-            group = gid == null ? null : repos.groupById(gid).orElse(null);
-            if (group == null) {
-                errors.put("repo_group", "No such repository group");
-            }
-        }
-        String fullName = group == null ? shortName : group.name() + "/" + shortName;
-        if (shortName.isEmpty()) {
-            errors.put("repo_name", "Enter a name");
-        } else if (shortName.contains("/") || !RepoNames.isValid(fullName)) {
-            errors.put("repo_name", "Letters, digits, '.', '_' and '-', starting with a letter or digit");
-        } else if (repos.byName(fullName).isPresent() || repos.groupByName(fullName).isPresent()) {
-            errors.put("repo_name", fullName + " already exists");
-        }
+        String fullName = fullName(form, errors);
         if (errors.isEmpty()) {
             try {
                 repos.checkCreateLocation(v.perms(), fullName);
@@ -283,9 +281,7 @@ final class RepoAdmin {
         }
         if (errors.isEmpty()) {
             try {
-                repos.fork(v.user(), source, new RepoService.NewRepo(fullName, v.user(),
-                        (String) form.get("description"), (Boolean) form.get("private"), null, "rev:tip", false,
-                        false, (Boolean) form.get("copy_permissions")), AdminPages.ip(req));
+                repos.fork(v.user(), source, spec(form, fullName, v, null), AdminPages.ip(req));
                 pages.done(req, resp, "/" + fullName + "/settings", "Forked " + source.name() + " as " + fullName);
                 return true;
             } catch (Refusal e) {
