@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -29,16 +28,6 @@ import java.util.function.BooleanSupplier;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-import org.eclipse.jgit.lib.CommitBuilder;
-import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
-import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectInserter;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.RefUpdate;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.TreeFormatter;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -91,40 +80,13 @@ class GitPerfIT {
         alice = site.user("alice", "alice-pw");
         site.repo("small", alice, false);
         big = site.repo("big", alice, false);
-        bigHead = fillWithRandomBlobs(site.services.repos.folder(big), 4, 8 << 20);
+        bigHead = cairn.testing.Blobs.commitRandom(site.services.repos.folder(big), 4, 8 << 20, 42);
         return site.war();
     }
 
     @AfterAll
     static void tearDown() {
         site.close();
-    }
-
-    /** Commits {@code count} incompressible blobs of {@code size} bytes straight into the repository. */
-    private static String fillWithRandomBlobs(Path folder, int count, int size) throws IOException {
-        try (Repository r = new FileRepositoryBuilder().setGitDir(folder.toFile()).setMustExist(true).build();
-                ObjectInserter ins = r.newObjectInserter()) {
-            Random random = new Random(42);
-            TreeFormatter tree = new TreeFormatter();
-            for (int i = 0; i < count; i++) {
-                byte[] data = new byte[size];
-                random.nextBytes(data);
-                tree.append("blob" + i + ".bin", FileMode.REGULAR_FILE, ins.insert(Constants.OBJ_BLOB, data));
-            }
-            CommitBuilder c = new CommitBuilder();
-            c.setTreeId(ins.insert(tree));
-            PersonIdent who = new PersonIdent("Perf", "perf@example.com");
-            c.setAuthor(who);
-            c.setCommitter(who);
-            c.setMessage("big blobs\n");
-            ObjectId id = ins.insert(c);
-            ins.flush();
-            RefUpdate u = r.updateRef("refs/heads/main");
-            u.setNewObjectId(id);
-            u.forceUpdate();
-            r.updateRef("HEAD").link("refs/heads/main");
-            return id.name();
-        }
     }
 
     private String url(String user, String password, String path) {

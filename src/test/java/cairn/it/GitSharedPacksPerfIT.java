@@ -20,23 +20,12 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.jgit.lib.CommitBuilder;
-import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
-import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectInserter;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.RefUpdate;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.TreeFormatter;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -83,40 +72,13 @@ class GitSharedPacksPerfIT {
                 """);
         alice = site.user("alice", "alice-pw");
         big = site.repo("shared", alice, false);
-        bigHead = fill(site.services.repos.folder(big));
+        bigHead = cairn.testing.Blobs.commitRandom(site.services.repos.folder(big), 3, 8 << 20, 7);
         return site.war();
     }
 
     @AfterAll
     static void tearDown() {
         site.close();
-    }
-
-    /** 24 MiB of incompressible blobs in one commit, written straight into the repository. */
-    private static String fill(Path folder) throws IOException {
-        try (Repository r = new FileRepositoryBuilder().setGitDir(folder.toFile()).setMustExist(true).build();
-                ObjectInserter ins = r.newObjectInserter()) {
-            Random random = new Random(7);
-            TreeFormatter tree = new TreeFormatter();
-            for (int i = 0; i < 3; i++) {
-                byte[] data = new byte[8 << 20];
-                random.nextBytes(data);
-                tree.append("blob" + i + ".bin", FileMode.REGULAR_FILE, ins.insert(Constants.OBJ_BLOB, data));
-            }
-            CommitBuilder c = new CommitBuilder();
-            c.setTreeId(ins.insert(tree));
-            PersonIdent who = new PersonIdent("Perf", "perf@example.com");
-            c.setAuthor(who);
-            c.setCommitter(who);
-            c.setMessage("shared\n");
-            ObjectId id = ins.insert(c);
-            ins.flush();
-            RefUpdate u = r.updateRef("refs/heads/main");
-            u.setNewObjectId(id);
-            u.forceUpdate();
-            r.updateRef("HEAD").link("refs/heads/main");
-            return id.name();
-        }
     }
 
     private HttpRequest wantAll() {
