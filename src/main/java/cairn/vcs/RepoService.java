@@ -525,11 +525,8 @@ public final class RepoService {
     public Repo create(User actor, NewRepo spec, String ip, org.eclipse.jgit.lib.ProgressMonitor monitor)
             throws Refusal {
         String name = spec.name();
-        if (dao.byName(name).isPresent()) {
-            throw new Refusal("repo `" + name + "` already exist");
-        }
         String failed = "failed to create repository `" + name.substring(name.lastIndexOf('/') + 1) + "`";
-        Repo repo = materialize(spec, null, failed, dir -> {
+        Repo repo = materialize(spec, null, failed, "repo `" + name + "` already exist", dir -> {
             if (spec.cloneUri() != null) {
                 importer.fetchRemote(dir, spec.cloneUri(), monitor);
             }
@@ -545,7 +542,7 @@ public final class RepoService {
         if (from == null) {
             throw new Refusal(failed);
         }
-        Repo fork = materialize(spec, source, failed, dir -> importer.fetchLocal(dir, from));
+        Repo fork = materialize(spec, source, failed, failed, dir -> importer.fetchLocal(dir, from));
         journal.record(actor, source, "user_forked_repo:" + fork.name(), ip);
         journal.record(actor, fork, "user_created_fork", ip);
         return fork;
@@ -563,17 +560,24 @@ public final class RepoService {
      */
     public void checkCreatable(NewRepo spec) throws Refusal {
         String name = spec.name();
-        String failed = "failed to create repository `" + name.substring(name.lastIndexOf('/') + 1) + "`";
+        checkCreatable(spec, "failed to create repository `" + name.substring(name.lastIndexOf('/') + 1) + "`",
+                "repo `" + name + "` already exist");
+    }
+
+    /** The rules, with the API's messages: {@code failed} for most, {@code taken} when the name is in use. */
+    private void checkCreatable(NewRepo spec, String failed, String taken) throws Refusal {
+        String name = spec.name();
         if (!RepoNames.isValid(name)) {
             throw new Refusal(failed, "invalid repository name");
         }
         if (dao.byName(name).isPresent() || dao.groupByName(name).isPresent()) {
-            throw new Refusal("repo `" + name + "` already exist", name + " already exists");
+            throw new Refusal(taken, name + " already exists");
         }
         if (creating.contains(name)) {
             throw new Refusal(failed, name + " is being created (an import is running)");
         }
         if (spec.cloneUri() != null && !RepoImporter.isAllowedRemote(spec.cloneUri())) {
+            LOG.info("refused clone URI for " + name + ": " + RepoImporter.hidePassword(spec.cloneUri()));
             throw new Refusal(failed, "not an http(s) or git:// URL with a host");
         }
         String groupName = RepoNames.parent(name);
@@ -590,15 +594,9 @@ public final class RepoService {
      * reaches it), filled, moved to its name in one step, and only then gets its row. On any failure the folder is
      * removed and no row remains.
      */
-    private Repo materialize(NewRepo spec, Repo forkOf, String failed, Filler filler) throws Refusal {
+    private Repo materialize(NewRepo spec, Repo forkOf, String failed, String taken, Filler filler) throws Refusal {
         String name = spec.name();
-        if (!RepoNames.isValid(name) || dao.byName(name).isPresent() || dao.groupByName(name).isPresent()) {
-            throw new Refusal(failed);
-        }
-        if (spec.cloneUri() != null && !RepoImporter.isAllowedRemote(spec.cloneUri())) {
-            LOG.info("refused clone URI for " + name + ": " + RepoImporter.hidePassword(spec.cloneUri()));
-            throw new Refusal(failed, "not an http(s) or git:// URL with a host");
-        }
+        checkCreatable(spec, failed, taken);
         String groupName = RepoNames.parent(name);
         RepoGroup group = null;
         if (groupName != null) {
