@@ -12,10 +12,11 @@
 #   TESTS      [clone_v2 clone_v0 shallow partial fetch10 push100 postpush conc8 conc16 conc32 sconc8 sconc16 sconc32]
 #              (concN: N concurrent full clones, sconcN: N concurrent --depth 1 clones)
 #   RUNS [3]   measured runs per test and server (medians);  WARMUP [1]: one unreported run first
-#   WARM_REQUESTS [1000]  unreported `git ls-remote`s, WARM_CLONES [10] clones and WARM_PUSHES [20] pushes of 10
+#   WARM_REQUESTS [1000]  unreported `git ls-remote`s, WARM_CLONES [10] clones and WARM_PUSHES [150] pushes of 100
 #              commits (to a scratch branch, deleted after) against BOTH servers before
 #              the first test: a server runs for weeks, so Cairn is measured with its JIT compiled (C git has no JIT;
-#              it gets the same requests). 0 0: cold, as a freshly started JVM (docs/performance.md has both).
+#              it gets the same requests). The push path needs ~150 pushes before the JIT has compiled it (measured:
+#              60-110 ms of CPU per push before, 20-30 ms after). 0 0 0: cold, as a freshly started JVM.
 #   CONC_RUNS [$RUNS]   measured runs of the concurrent tests (concN, sconcN: minutes each on 2 cores)
 #   CGIT_BITMAP [1]   C git's copy gets a reachability bitmap (`git repack -adb`), its best case; 0: none
 #   CAIRN_JAVA [java]: the JVM that runs Cairn;  CAIRN_JAVA_OPTS [-Xmx512m, plus -XX:-UseCodeCacheFlushing on 17-19]
@@ -48,7 +49,7 @@ CONC_RUNS=${CONC_RUNS:-$RUNS}
 WARMUP=${WARMUP:-1}
 WARM_REQUESTS=${WARM_REQUESTS:-1000}
 WARM_CLONES=${WARM_CLONES:-10}
-WARM_PUSHES=${WARM_PUSHES:-20}
+WARM_PUSHES=${WARM_PUSHES:-150}
 CGIT_BITMAP=${CGIT_BITMAP:-1}
 CAIRN_JAVA=${CAIRN_JAVA:-java}
 # Java 17-19 flush "cold" compiled code and compile it again and again (the code sweeper, removed in Java 20): a
@@ -223,17 +224,17 @@ if [ "$WARM_REQUESTS" -gt 0 ] || [ "$WARM_CLONES" -gt 0 ] || [ "$WARM_PUSHES" -g
       git clone -q --bare "${a[@]}" "$b/$REPO" "$RUN_DIR/warm.git" || die "$s: warm-up clone failed"
     done
     rm -rf "$RUN_DIR/warm.git"
-    # pushes too (receive-pack is another code path): WARM_PUSHES pushes of 10 commits to a scratch branch, deleted
+    # pushes too (receive-pack is another code path): WARM_PUSHES pushes of 100 commits to a scratch branch, deleted
     if [ "$WARM_PUSHES" -gt 0 ]; then
       git clone -q --bare "$b/$REPO" "$RUN_DIR/warm.git" || die "$s: warm-up clone failed"
       u=$b; [ $s = cairn ] && u=http://admin:$KEY@127.0.0.1:$cport
       tip=$(git -C "$RUN_DIR/warm.git" rev-parse HEAD)
       for i in $(seq "$WARM_PUSHES"); do
-        { for c in $(seq 10); do
-            printf 'commit refs/heads/warm\ncommitter Warm <warm@example.com> %d +0000\ndata 7\nwarm%02d\n' \
-              $((1700000000 + i * 100 + c)) "$c"
+        { for c in $(seq 100); do
+            printf 'commit refs/heads/warm\ncommitter Warm <warm@example.com> %d +0000\ndata 8\nwarm%03d\n' \
+              $((1700000000 + i * 1000 + c)) "$c"
             [ "$c" = 1 ] && printf 'from %s\n' "$tip"
-            printf 'M 100644 inline warm-%d.txt\ndata 9\n%08d\n\n' "$c" $((i * 100 + c))
+            printf 'M 100644 inline warm-%d.txt\ndata 9\n%08d\n\n' "$c" $((i * 1000 + c))
           done; } | git -C "$RUN_DIR/warm.git" fast-import --quiet --force
         git -C "$RUN_DIR/warm.git" push -q "$u/$REPO" +refs/heads/warm:refs/heads/warm 2>/dev/null \
           || die "$s: warm-up push failed"

@@ -41,6 +41,7 @@ public final class GitMetrics implements GitMetricsMBean {
     private final LongAdder fetches = new LongAdder();
     private final LongAdder pushes = new LongAdder();
     private final LongAdder shared = new LongAdder();
+    private final LongAdder prepared = new LongAdder();
     private final LongAdder queueFull = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
     private final LongAdder gcRuns = new LongAdder();
@@ -81,6 +82,11 @@ public final class GitMetrics implements GitMetricsMBean {
     /** A request was answered from an identical request's pack generation. */
     public void packShared() {
         shared.increment();
+    }
+
+    /** A clone's answer was prepared after a repack, before anybody asked for it. */
+    public void packPrepared() {
+        prepared.increment();
     }
 
     public void pushed() {
@@ -143,6 +149,9 @@ public final class GitMetrics implements GitMetricsMBean {
         counter(b, "cairn_git_packs_shared_total",
                 "Upload-packs answered from an identical concurrent request's pack ([git] shared_packs)",
                 getPacksShared());
+        counter(b, "cairn_git_packs_prepared_total",
+                "Clone answers prepared after a background repack, before any request ([git] pack_cache_bytes)",
+                getPacksPrepared());
         head(b, "cairn_git_pack_rejected_total", "Pack generations refused with 503", "counter");
         b.append("cairn_git_pack_rejected_total{reason=\"queue_full\"} ").append(getRejectedQueueFull()).append('\n');
         b.append("cairn_git_pack_rejected_total{reason=\"timeout\"} ").append(getRejectedTimeout()).append('\n');
@@ -214,6 +223,11 @@ public final class GitMetrics implements GitMetricsMBean {
     @Override
     public long getPacksShared() {
         return shared.sum();
+    }
+
+    @Override
+    public long getPacksPrepared() {
+        return prepared.sum();
     }
 
     @Override

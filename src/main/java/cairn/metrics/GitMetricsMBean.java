@@ -16,6 +16,9 @@ public interface GitMetricsMBean {
 
     long getPacksShared();
 
+    /** Clone answers prepared after a background repack, before any request asked for them. */
+    long getPacksPrepared();
+
     long getRejectedQueueFull();
 
     long getRejectedTimeout();

@@ -21,6 +21,7 @@ import org.eclipse.jgit.lib.SymbolicRef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import cairn.vcs.git.PackRecipe;
 import cairn.vcs.git.SharedPacks;
 import cairn.vcs.git.SharedPacks.Generation;
 import cairn.vcs.git.SharedPacks.Joined;
@@ -184,17 +185,72 @@ class SharedPackCacheTest {
     }
 
     @Test
+    void answersInDemandAreRememberedForPreparingAfterThePush() throws Exception {
+        SharedPacks shared = new SharedPacks(tmp.resolve("spool"), 1 << 20);
+        shared.collectRecipes();
+        Path repo = tmp.resolve("a.git");
+        byte[] pack = "PACK".repeat(100).getBytes(StandardCharsets.UTF_8);
+        PackRecipe wanted = new PackRecipe("version=2", null, new byte[] {1}, List.of("refs/heads/"), List.of());
+        PackRecipe once = new PackRecipe("version=2", null, new byte[] {2}, List.of("refs/heads/"), List.of());
+        for (var e : java.util.Map.of("k1", wanted, "k2", once).entrySet()) {
+            Joined j = shared.join(e.getKey(), repo);
+            j.generation().recipe(e.getValue());
+            j.generation().started(TYPE);
+            j.generation().append(pack, 0, pack.length);
+            j.generation().end(true, true);
+        }
+        follow(shared, "k1", repo); // asked for twice
+        assertEquals(List.of(), shared.takeRecipes(repo), "nothing before a push");
+        shared.invalidate(repo);
+        List<SharedPacks.Demand> demand = shared.takeRecipes(repo);
+        assertEquals(1, demand.size(), "only the answer asked for more than once");
+        assertEquals(wanted, demand.get(0).recipe());
+        assertEquals(List.of(), shared.takeRecipes(repo), "taken once");
+
+        // a prepared answer: generated with nobody asking, then kept like any other
+        Generation g = shared.prepare("k3", repo);
+        assertNotEquals(null, g);
+        assertEquals(null, shared.prepare("k3", repo), "already being prepared");
+        g.recipe(wanted, demand.get(0).askedNanos());
+        g.started(TYPE);
+        g.append(pack, 0, pack.length);
+        g.end(true, true);
+        assertEquals(null, shared.prepare("k3", repo), "kept already");
+        // nobody asked for it before the next push: still in demand from the request before
+        shared.invalidate(repo);
+        assertEquals(List.of(new SharedPacks.Demand(wanted, demand.get(0).askedNanos())), shared.takeRecipes(repo));
+
+        // last asked for longer ago than DEMAND: not prepared again
+        Generation stale = shared.prepare("k4", repo);
+        stale.recipe(wanted, System.nanoTime() - SharedPacks.DEMAND.toNanos() - 1_000_000_000L);
+        stale.started(TYPE);
+        stale.append(pack, 0, pack.length);
+        stale.end(true, true);
+        shared.invalidate(repo);
+        assertEquals(List.of(), shared.takeRecipes(repo));
+    }
+
+    @Test
     void onlyRequestsWithoutHavesAreClones() throws IOException {
         String clone = "0011command=fetch0014agent=git/2.39.50001000dthin-pack"
                 + "0032want 1111111111111111111111111111111111111111\n0009done\n0000";
         String fetch = "0011command=fetch0001"
                 + "0032want 1111111111111111111111111111111111111111\n"
                 + "0032have 2222222222222222222222222222222222222222\n0009done\n0000";
-        assertTrue(SharedPacks.sendsNoHaves(clone.getBytes(StandardCharsets.US_ASCII), false));
-        assertFalse(SharedPacks.sendsNoHaves(fetch.getBytes(StandardCharsets.US_ASCII), false));
-        assertTrue(SharedPacks.sendsNoHaves(gzip(clone), true));
-        assertFalse(SharedPacks.sendsNoHaves(gzip(fetch), true));
-        assertFalse(SharedPacks.sendsNoHaves(new byte[] {1, 2, 3}, true), "unreadable: treated as a fetch");
+        assertTrue(SharedPacks.sendsNoHaves(clone.getBytes(StandardCharsets.US_ASCII)));
+        assertFalse(SharedPacks.sendsNoHaves(fetch.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void gzippedBodiesAreKeyedByWhatTheySay() throws IOException {
+        String clone = "0011command=fetch0001000dthin-pack"
+                + "0032want 1111111111111111111111111111111111111111\n0009done\n0000";
+        byte[] plain = clone.getBytes(StandardCharsets.US_ASCII);
+        assertArrayEquals(plain, SharedPacks.decoded(gzip(clone), "gzip", 1024));
+        assertArrayEquals(plain, SharedPacks.decoded(plain, null, 1024));
+        assertEquals(null, SharedPacks.decoded(new byte[] {1, 2, 3}, "gzip", 1024), "unreadable: not shared");
+        assertEquals(null, SharedPacks.decoded(gzip(clone), "gzip", 10), "too big once decoded: not shared");
+        assertEquals(null, SharedPacks.decoded(plain, "br", 1024), "an encoding Cairn does not read: not shared");
     }
 
     @Test

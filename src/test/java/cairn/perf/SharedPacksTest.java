@@ -73,7 +73,7 @@ class SharedPacksTest {
     @Test
     void followersGetExactlyTheLeadersBytesAndTheSpoolGoes() throws Exception {
         SharedPacks shared = new SharedPacks(tmp.resolve("spool"));
-        String key = SharedPacks.key(tmp, "version=2", null, null, "want x".getBytes(StandardCharsets.UTF_8));
+        String key = SharedPacks.key(tmp, "version=2", null, "want x".getBytes(StandardCharsets.UTF_8));
         Joined leader = shared.join(key);
         assertTrue(leader.leader());
         Generation g = leader.generation();
@@ -111,7 +111,7 @@ class SharedPacksTest {
     @Test
     void anUnshareableAnswerSendsFollowersToGenerateTheirOwn() throws Exception {
         SharedPacks shared = new SharedPacks(tmp.resolve("spool"));
-        String key = SharedPacks.key(tmp, null, null, null, new byte[] {1});
+        String key = SharedPacks.key(tmp, null, null, new byte[] {1});
         Generation g = shared.join(key).generation();
         Future<byte[]> f = follower(shared, key, new ArrayList<>());
         g.unshareable();
@@ -123,7 +123,7 @@ class SharedPacksTest {
     @Test
     void aLeaderFailingMidwayCutsOffFollowersThatGotBytes() throws Exception {
         SharedPacks shared = new SharedPacks(tmp.resolve("spool"));
-        String key = SharedPacks.key(tmp, null, null, null, new byte[] {2});
+        String key = SharedPacks.key(tmp, null, null, new byte[] {2});
         Generation g = shared.join(key).generation();
         Joined j = shared.join(key);
         List<Integer> got = new ArrayList<>();
@@ -150,11 +150,25 @@ class SharedPacksTest {
     @Test
     void keysDifferByRepositoryBodyAndHeaders() {
         byte[] body = "0032want ...".getBytes(StandardCharsets.UTF_8);
-        String k = SharedPacks.key(tmp.resolve("a"), "version=2", null, "gzip", body);
-        assertEquals(k, SharedPacks.key(tmp.resolve("a"), "version=2", null, "gzip", body.clone()));
-        assertNotEquals(k, SharedPacks.key(tmp.resolve("b"), "version=2", null, "gzip", body));
-        assertNotEquals(k, SharedPacks.key(tmp.resolve("a"), null, null, "gzip", body));
-        assertNotEquals(k, SharedPacks.key(tmp.resolve("a"), "version=2", "gzip", "gzip", body));
-        assertNotEquals(k, SharedPacks.key(tmp.resolve("a"), "version=2", null, "gzip", new byte[] {0}));
+        String k = SharedPacks.key(tmp.resolve("a"), "version=2", "gzip", body);
+        assertEquals(k, SharedPacks.key(tmp.resolve("a"), "version=2", "gzip", body.clone()));
+        assertNotEquals(k, SharedPacks.key(tmp.resolve("b"), "version=2", "gzip", body));
+        assertNotEquals(k, SharedPacks.key(tmp.resolve("a"), null, "gzip", body));
+        assertNotEquals(k, SharedPacks.key(tmp.resolve("a"), "version=2", null, body));
+        assertNotEquals(k, SharedPacks.key(tmp.resolve("a"), "version=2", "gzip", new byte[] {0}));
+    }
+
+    @Test
+    void theOrderAndRepeatsOfWantsDoNotChangeTheKey() {
+        String a = "1111111111111111111111111111111111111111";
+        String b = "2222222222222222222222222222222222222222";
+        String one = "0011command=fetch0001000dthin-pack0032want " + a + "\n0032want " + b + "\n0009done\n0000";
+        String two = "0011command=fetch0001000dthin-pack0032want " + b + "\n0032want " + a + "\n0032want " + b
+                + "\n0009done\n0000";
+        String other = "0011command=fetch0001000dthin-pack0032want " + a + "\n0009done\n0000";
+        assertEquals(SharedPacks.key(tmp, "version=2", null, one.getBytes(StandardCharsets.US_ASCII)),
+                SharedPacks.key(tmp, "version=2", null, two.getBytes(StandardCharsets.US_ASCII)));
+        assertNotEquals(SharedPacks.key(tmp, "version=2", null, one.getBytes(StandardCharsets.US_ASCII)),
+                SharedPacks.key(tmp, "version=2", null, other.getBytes(StandardCharsets.US_ASCII)));
     }
 }

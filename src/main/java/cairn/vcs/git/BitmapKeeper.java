@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,11 +52,20 @@ public final class BitmapKeeper implements AutoCloseable {
     private final ScheduledThreadPoolExecutor pool;
     private final long delayNanos;
     private final Listener listener;
+    private final Consumer<Path> afterRepack;
     private final Map<Path, State> states = new HashMap<>();
     private final Set<Path> checked = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     public BitmapKeeper(int threads, Duration delay, Listener listener) {
+        this(threads, delay, listener, null);
+    }
+
+    /**
+     * With {@code afterRepack} (may be null): run on the repack's thread after each successful repack, while the
+     * repack still counts as pending.
+     */
+    public BitmapKeeper(int threads, Duration delay, Listener listener, Consumer<Path> afterRepack) {
         if (threads < 1) {
             throw new IllegalArgumentException("at least one thread is needed");
         }
@@ -70,6 +80,7 @@ public final class BitmapKeeper implements AutoCloseable {
         this.pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.delayNanos = Math.max(0, delay.toNanos());
         this.listener = listener;
+        this.afterRepack = afterRepack;
     }
 
     /** A push ended: repack after the quiet time. */
@@ -169,6 +180,13 @@ public final class BitmapKeeper implements AutoCloseable {
         } finally {
             if (ran || !ok) {
                 listener.repacked(folder, (System.nanoTime() - start) / 1e9, ok);
+            }
+            if (ran && afterRepack != null && !closed) {
+                try {
+                    afterRepack.accept(folder);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "after the repack of " + folder, e);
+                }
             }
             synchronized (this) {
                 s.running = false;

@@ -49,15 +49,7 @@ public final class CairnGitServlet extends GitServlet {
     public CairnGitServlet(boolean allowFilter, boolean fsckObjects, GitServing serving) {
         setRepositoryResolver((req, name) -> open(session(req)));
         setUploadPackFactory((req, db) -> {
-            UploadPack up = new UploadPack(db);
-            Config cfg = new Config(db.getConfig());
-            cfg.setBoolean("uploadpack", null, "allowfilter", allowFilter);
-            up.setTransferConfig(new TransferConfig(cfg));
-            String protocol = req.getHeader("Git-Protocol");
-            if (protocol != null) {
-                // how a client asks for protocol v2 over HTTP, e.g. "version=2"
-                up.setExtraParameters(List.of(protocol.split(":")));
-            }
+            UploadPack up = uploadPack(db, allowFilter, req.getHeader("Git-Protocol"));
             if (serving != null) {
                 // a client that said it has nothing is cloning; one with haves is fetching
                 up.setPostUploadHook(stats -> serving.metrics().packServed(stats.getHaves() == 0));
@@ -85,6 +77,22 @@ public final class CairnGitServlet extends GitServlet {
             });
             return rp;
         });
+    }
+
+    /**
+     * An upload-pack as this servlet runs it, for a request with this {@code Git-Protocol} header (may be null); also
+     * used to prepare answers ({@link PackPreparer}), which must be what a request would have got.
+     */
+    static UploadPack uploadPack(Repository db, boolean allowFilter, String gitProtocol) {
+        UploadPack up = new UploadPack(db);
+        Config cfg = new Config(db.getConfig());
+        cfg.setBoolean("uploadpack", null, "allowfilter", allowFilter);
+        up.setTransferConfig(new TransferConfig(cfg));
+        if (gitProtocol != null) {
+            // how a client asks for protocol v2 over HTTP, e.g. "version=2"
+            up.setExtraParameters(List.of(gitProtocol.split(":")));
+        }
+        return up;
     }
 
     private static VcsSession session(HttpServletRequest req) throws ServiceNotAuthorizedException {

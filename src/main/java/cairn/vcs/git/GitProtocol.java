@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +19,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.util.FS;
@@ -127,21 +129,26 @@ public final class GitProtocol implements VcsProtocol {
         if (shared != null) {
             byte[] body = request.getInputStream().readNBytes(SHARE_LIMIT + 1);
             rewritten = new Replayed(rewritten, body);
-            if (body.length <= SHARE_LIMIT) {
-                String encoding = request.getHeader("Content-Encoding");
+            byte[] plain = body.length <= SHARE_LIMIT
+                    ? SharedPacks.decoded(body, request.getHeader("Content-Encoding"), 16 * SHARE_LIMIT) : null;
+            if (plain != null) {
+                String protocol = request.getHeader("Git-Protocol");
+                String accept = request.getHeader("Accept-Encoding");
                 // a clone's whole answer may be kept for later identical requests: then the refs are in the key
-                boolean keep = shared.keeps()
-                        && SharedPacks.sendsNoHaves(body, encoding != null && encoding.contains("gzip"));
-                String key = SharedPacks.key(session.folder(), request.getHeader("Git-Protocol"), encoding,
-                        request.getHeader("Accept-Encoding"), body);
+                boolean keep = shared.keeps() && SharedPacks.sendsNoHaves(plain);
+                String key = SharedPacks.key(session.folder(), protocol, accept, plain);
+                List<Ref> refs = keep ? refs(session.folder()) : null;
+                keep = refs != null;
                 if (keep) {
-                    String refs = refState(session.folder());
-                    keep = refs != null;
-                    key = key + "/" + refs;
+                    key = SharedPacks.keptKey(key, refs);
                 }
                 SharedPacks.Joined joined = shared.join(key, session.folder());
                 SharedPacks.Generation generation = joined.generation();
                 if (joined.leader()) {
+                    if (keep) {
+                        // how to ask again after a push, should this answer be in demand (PackPreparer)
+                        generation.recipe(PackRecipe.of(plain, protocol, accept, refs));
+                    }
                     boolean whole = false;
                     try {
                         whole = generate(git, rewritten, new SharedResponse(response, generation), start);
@@ -159,15 +166,10 @@ public final class GitProtocol implements VcsProtocol {
         generate(git, rewritten, response, start);
     }
 
-    /** The fingerprint of a repository's refs, or null when they cannot be read. */
-    private static String refState(Path folder) {
-        try {
-            Repository db = RepositoryCache.open(RepositoryCache.FileKey.exact(folder.toFile(), FS.DETECTED), true);
-            try {
-                return SharedPacks.refState(db.getRefDatabase().getRefs());
-            } finally {
-                db.close();
-            }
+    /** A repository's refs, or null when they cannot be read. */
+    private static List<Ref> refs(Path folder) {
+        try (Repository db = RepositoryCache.open(RepositoryCache.FileKey.exact(folder.toFile(), FS.DETECTED), true)) {
+            return db.getRefDatabase().getRefs();
         } catch (IOException e) {
             return null;
         }

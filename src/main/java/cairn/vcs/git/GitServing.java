@@ -64,8 +64,12 @@ public final class GitServing implements AutoCloseable {
             }
         }
         GitMetrics metrics = new GitMetrics();
+        // kept clone answers a push dropped are prepared again after the repack, when they were in demand
+        PackPreparer preparer = shared == null || !shared.keeps() || gcThreads == 0 ? null
+                : new PackPreparer(shared, settings.bool(Keys.GIT_ALLOW_FILTER), metrics);
         BitmapKeeper keeper = gcThreads == 0 ? null
-                : new BitmapKeeper(gcThreads, Duration.ofSeconds(gcDelay), (f, s, ok) -> metrics.gcRun(s, ok));
+                : new BitmapKeeper(gcThreads, Duration.ofSeconds(gcDelay), (f, s, ok) -> metrics.gcRun(s, ok),
+                        preparer == null ? null : preparer::prepare);
         LOG.info("git: window cache " + caches.getPackedGitLimit() / (1 << 20) + " MiB, "
                 + caches.getPackedGitOpenFiles() + " open packs, " + slots + " concurrent packs, " + queued
                 + " queued (" + timeout + " s), background repack " + (keeper == null ? "off"

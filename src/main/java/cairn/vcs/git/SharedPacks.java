@@ -13,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +62,22 @@ public final class SharedPacks {
     /** Whole answers kept after their generation ended, least recently used first. Guarded by itself. */
     private final LinkedHashMap<String, Generation> kept = new LinkedHashMap<>(16, 0.75f, true);
     private long keptBytes;
+    /**
+     * Recipes of kept answers in demand that a push dropped: their answers are prepared again after the repository's
+     * next repack ({@link PackPreparer}). By folder, oldest first; guarded by {@link #kept}.
+     */
+    private final Map<Path, LinkedHashMap<String, Demand>> recipes = new HashMap<>();
+    private volatile boolean collectRecipes;
+
+    /**
+     * How long a request stays in demand after it was last answered from another request's pack: a push drops its
+     * answer, and it is prepared again after the repack while it is in demand (a CI farm that clones nightly keeps its
+     * clone prepared through a day of pushes; a repository nobody clones twice any more stops costing CPU).
+     */
+    public static final Duration DEMAND = Duration.ofDays(1);
+
+    /** Most recipes remembered per repository. */
+    static final int MAX_RECIPES = 8;
 
     /** Sharing between concurrent requests only: nothing is kept after a generation ends. */
     public SharedPacks(Path spoolDir) throws IOException {
@@ -77,21 +95,48 @@ public final class SharedPacks {
         }
     }
 
-    /** The key of a request: repository folder, headers that shape the answer, and the SHA-256 of the body. */
-    public static String key(Path folder, String gitProtocol, String contentEncoding, String acceptEncoding,
-            byte[] body) {
+    /**
+     * The key of a request: repository folder, headers that shape the answer, and the SHA-256 of the body as sent
+     * before any Content-Encoding ({@link #decoded}), in its {@link PackRecipe#canonical canonical form}: neither how
+     * the body was encoded nor the order of its wants changes the answer.
+     */
+    public static String key(Path folder, String gitProtocol, String acceptEncoding, byte[] plainBody) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             for (String part : new String[] {folder.toAbsolutePath().normalize().toString(), gitProtocol,
-                    contentEncoding, acceptEncoding}) {
+                    acceptEncoding}) {
                 d.update(String.valueOf(part).getBytes(StandardCharsets.UTF_8));
                 d.update((byte) 0);
             }
-            d.update(body);
+            d.update(PackRecipe.canonical(plainBody));
             return HexFormat.of().formatHex(d.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A request body without its {@code Content-Encoding} (git gzips bodies over 1 KiB), or null when it cannot be
+     * decoded or decodes to more than {@code limit} bytes: then the request is not shared.
+     */
+    public static byte[] decoded(byte[] body, String contentEncoding, int limit) {
+        if (contentEncoding == null || contentEncoding.isBlank() || contentEncoding.equalsIgnoreCase("identity")) {
+            return body;
+        }
+        if (!contentEncoding.trim().equalsIgnoreCase("gzip") && !contentEncoding.trim().equalsIgnoreCase("x-gzip")) {
+            return null;
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            byte[] plain = in.readNBytes(limit + 1);
+            return plain.length > limit ? null : plain;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The key of a request whose whole answer may be kept: {@link #key} and the state of the repository's refs. */
+    public static String keptKey(String key, Collection<Ref> refs) {
+        return key + "/" + refState(refs);
     }
 
     /** A generation joined: as its leader (who must generate the pack) or as a follower. */
@@ -121,21 +166,10 @@ public final class SharedPacks {
         }
     }
 
-    /**
-     * Whether an upload-pack request body (gzip-encoded when {@code gzip}) sends no {@code have} line: a clone,
-     * whose whole answer is worth keeping for identical requests. Anything unreadable counts as a fetch.
-     */
-    public static boolean sendsNoHaves(byte[] body, boolean gzip) {
-        byte[] plain = body;
-        if (gzip) {
-            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-                plain = in.readNBytes(4 * 1024 * 1024);
-            } catch (IOException e) {
-                return false;
-            }
-        }
+    /** Whether an upload-pack request body ({@link #decoded}) sends no {@code have} line: a clone. */
+    public static boolean sendsNoHaves(byte[] plainBody) {
         // pkt-lines: 4 hex digits of length, then "have <id>"
-        String text = new String(plain, StandardCharsets.ISO_8859_1);
+        String text = new String(plainBody, StandardCharsets.ISO_8859_1);
         for (int i = text.indexOf("have "); i >= 0; i = text.indexOf("have ", i + 1)) {
             if (i >= 4 && text.substring(i - 4, i).matches("[0-9a-f]{4}")) {
                 return false;
@@ -214,10 +248,63 @@ public final class SharedPacks {
                     it.remove();
                     keptBytes -= g.size();
                     gone.add(g);
+                    remember(f, g);
                 }
             }
         }
         gone.forEach(Generation::drop);
+    }
+
+    /** From now on, remember the recipes of answers in demand that a push drops, for {@link #takeRecipes}. */
+    public void collectRecipes() {
+        collectRecipes = true;
+    }
+
+    /** A recipe to prepare after a push, and when (System.nanoTime) a request was last answered from its pack. */
+    public record Demand(PackRecipe recipe, long askedNanos) {
+    }
+
+    private void remember(Path folder, Generation g) {
+        PackRecipe r = g.recipe();
+        long asked = g.askedNanos();
+        // in demand: answered to a request from another one's pack (a follower) lately; asked for once: not worth it
+        if (!collectRecipes || r == null || asked == 0 || System.nanoTime() - asked > DEMAND.toNanos()) {
+            return;
+        }
+        LinkedHashMap<String, Demand> mine = recipes.computeIfAbsent(folder, x -> new LinkedHashMap<>());
+        mine.remove(g.key);
+        mine.put(g.key, new Demand(r, asked));
+        for (var it = mine.keySet().iterator(); mine.size() > MAX_RECIPES;) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    /** The recipes remembered for {@code folder}, forgotten here: answers worth preparing now. */
+    public List<Demand> takeRecipes(Path folder) {
+        synchronized (kept) {
+            LinkedHashMap<String, Demand> mine = recipes.remove(folder.toAbsolutePath().normalize());
+            return mine == null ? List.of() : List.copyOf(mine.values());
+        }
+    }
+
+    /**
+     * A generation for {@code key} that nobody asked for yet (a prepared answer), or null when one is kept or running
+     * already. The caller is its leader.
+     */
+    public Generation prepare(String key, Path folder) throws IOException {
+        synchronized (kept) {
+            if (kept.containsKey(key)) {
+                return null;
+            }
+        }
+        Generation fresh = new Generation(key, folder.toAbsolutePath().normalize(),
+                Files.createTempFile(spoolDir, "pack-", ".spool"));
+        if (running.putIfAbsent(key, fresh) != null) {
+            fresh.release();
+            return null;
+        }
+        return fresh;
     }
 
     private void keep(Generation g) {
@@ -255,6 +342,9 @@ public final class SharedPacks {
         private boolean shareable = true;
         private boolean retained;
         private boolean sentByFile;
+        private PackRecipe recipe;
+        /** When a follower last joined (System.nanoTime), 0 if none. */
+        private long askedNanos;
 
         private Generation(String key, Path folder, Path spool) throws IOException {
             this.key = key;
@@ -269,7 +359,27 @@ public final class SharedPacks {
             }
             refs++;
             followers++;
+            askedNanos = System.nanoTime() | 1; // never 0
             return true;
+        }
+
+        /** Leader: how to ask for this answer again after a push (a clone's), for {@link PackPreparer}. */
+        public synchronized void recipe(PackRecipe r) {
+            recipe(r, 0L);
+        }
+
+        /** Leader of a prepared answer: its recipe, and when its request was last asked for ({@link Demand}). */
+        public synchronized void recipe(PackRecipe r, long lastAskedNanos) {
+            recipe = r;
+            askedNanos = lastAskedNanos;
+        }
+
+        private synchronized PackRecipe recipe() {
+            return recipe;
+        }
+
+        private synchronized long askedNanos() {
+            return askedNanos;
         }
 
         /** Followers that joined so far. */
@@ -334,7 +444,7 @@ public final class SharedPacks {
             release();
         }
 
-        private synchronized long size() {
+        synchronized long size() {
             return written;
         }
 

@@ -64,7 +64,8 @@ final class SharedResponse extends HttpServletResponseWrapper {
         public void write(byte[] b, int off, int len) throws IOException {
             if (!started) {
                 started = true;
-                if (getStatus() != SC_OK) {
+                if (getStatus() != SC_OK || containsHeader("Content-Encoding")) {
+                    // followers send the bytes with a content type only: an encoded answer is not theirs to send
                     generation.unshareable();
                 } else {
                     generation.started(getContentType());
