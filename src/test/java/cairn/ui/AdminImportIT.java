@@ -128,6 +128,11 @@ class AdminImportIT extends UiTest {
         assertEquals(404, Http.get(base, "big", bearer()).statusCode());
         assertFalse(api().result("get_repos", "{}").toString().contains("\"big\""), "not in get_repos");
         browser.screenshot("admin-20-import-running");
+        // without JavaScript (a plain GET, as such a browser sees the page): a link that reloads it
+        String job = d.getCurrentUrl().substring(d.getCurrentUrl().indexOf("_admin/repos/import/"));
+        String plain = Http.get(base, job, bearer()).body();
+        String path = base.getPath().endsWith("/") ? base.getPath() : base.getPath() + "/";
+        assertTrue(plain.contains("<p id=\"import-refresh\"><a href=\"" + path + job + "\">Refresh</a>"), plain);
         gate.countDown();
 
         awaitText(By.id("import-state"), "Imported big");
@@ -142,8 +147,10 @@ class AdminImportIT extends UiTest {
         assertTrue(d.findElement(By.id("import-done")).isDisplayed());
         browser.screenshot("admin-21-import-done");
 
+        assertTrue(Http.get(base, job, bearer()).body().contains("<p id=\"import-refresh\" hidden>"),
+                "no refresh link once it is done");
+
         // only the user who started a job, or a super-admin, sees it
-        String job = d.getCurrentUrl().substring(d.getCurrentUrl().indexOf("_admin/repos/import/"));
         assertEquals(200, Http.get(base, job + "/status", bearer()).statusCode());
         assertEquals(404, Http.get(base, job + "/status", "Bearer " + dev.apiKey()).statusCode());
         assertEquals(404, Http.get(base, job, "Bearer " + dev.apiKey()).statusCode());
@@ -179,6 +186,10 @@ class AdminImportIT extends UiTest {
         awaitText(By.id("import-error"), "not a Git repository");
         assertEquals("failed", d.findElement(By.id("import")).getAttribute("data-state"));
         assertNothingLeft("missing");
+
+        startImport("nohost", "http://no-such-host.invalid/x.git"); // .invalid never resolves (RFC 6761)
+        awaitText(By.id("import-error"), "host not found");
+        assertNothingLeft("nohost");
 
         startImport("refused", remote.url("private/big.git").replace("://", "://bob:wrong-pw@"));
         awaitText(By.id("import-error"), "authentication failed");

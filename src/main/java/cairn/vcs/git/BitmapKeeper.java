@@ -173,21 +173,22 @@ public final class BitmapKeeper implements AutoCloseable {
         try {
             ran = repack(folder);
             ok = true;
-        } catch (Exception e) {
-            if (!closed) {
-                LOG.log(Level.WARNING, "background repack of " + folder + " failed", e);
-            }
-        } finally {
-            if (ran || !ok) {
-                listener.repacked(folder, (System.nanoTime() - start) / 1e9, ok);
-            }
-            if (ran && afterRepack != null && !closed) {
-                try {
+            if (ran) {
+                listener.repacked(folder, (System.nanoTime() - start) / 1e9, true);
+                if (afterRepack != null && !closed) {
                     afterRepack.accept(folder);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "after the repack of " + folder, e);
                 }
             }
+        } catch (Exception e) {
+            if (!closed) {
+                LOG.log(Level.WARNING, (ok ? "after the background repack of " : "background repack of ") + folder
+                        + " failed", e);
+            }
+        } finally {
+            if (!ok) {
+                listener.repacked(folder, (System.nanoTime() - start) / 1e9, false);
+            }
+            // also after an Error (out of memory): the repository must not stay "pending" for ever
             synchronized (this) {
                 s.running = false;
                 if (s.again && !closed) {
