@@ -116,6 +116,10 @@ class PackRecipeTest {
         assertNull(PackRecipe.of("0032want broken".getBytes(StandardCharsets.US_ASCII), "version=2", null, refs),
                 "not pkt-lines");
         assertNull(PackRecipe.of(new byte[] {0x1f, (byte) 0x8b, 8}, null, null, refs), "gzip, not decoded");
+        String[] many = new String[1400];
+        java.util.Arrays.fill(many, A);
+        assertNull(PackRecipe.of(v2("", many), "version=2", null, refs), "too big to remember");
+        assertNotNull(PackRecipe.of(v2("", A), "version=2", null, refs));
     }
 
     @Test

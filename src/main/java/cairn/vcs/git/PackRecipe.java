@@ -28,13 +28,18 @@ public record PackRecipe(String gitProtocol, String acceptEncoding, byte[] body,
     /** Namespaces a clone takes whole (git clone: every branch and tag; --single-branch and --depth: one ref). */
     private static final List<String> NAMESPACES = List.of("refs/heads/", "refs/tags/");
     private static final byte[] WANT = "want ".getBytes(StandardCharsets.US_ASCII);
+    /** Largest body remembered (about 1,300 wants); bigger requests are not prepared. */
+    static final int MAX_BODY = 64 * 1024;
 
     /**
      * The recipe of a clone request (a body with no {@code have}) made against {@code refs}, or null when its wants
-     * are not all tips of refs, or the body is not plain pkt-lines. A body without wants (ls-refs) is its own
-     * recipe.
+     * are not all tips of refs, the body is not plain pkt-lines or is over {@link #MAX_BODY}. A body without wants
+     * (ls-refs) is its own recipe.
      */
     public static PackRecipe of(byte[] body, String gitProtocol, String acceptEncoding, Collection<Ref> refs) {
+        if (body.length > MAX_BODY) {
+            return null; // every kept answer may hold its recipe: keep them small
+        }
         List<byte[]> lines = pktLines(body);
         if (lines == null) {
             return null;
