@@ -17,7 +17,6 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevSort;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -61,7 +60,7 @@ public final class History {
     }
 
     static Repository open(Path folder) throws IOException {
-        return RepositoryCache.open(RepositoryCache.FileKey.exact(folder.toFile(), FS.DETECTED), true);
+        return RepoStore.openCached(folder);
     }
 
     /** Every commit reachable from any branch or tag, oldest first: index = Kallithea's revision number. */

@@ -271,6 +271,14 @@ public final class RepoStore {
         Files.move(movedAside, dst, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * The repository at {@code folder} from JGit's repository cache (opened and registered there if it is not yet):
+     * its pack indexes, bitmap and refs stay loaded between requests. Close what it returns (the cache keeps it).
+     */
+    public static Repository openCached(Path folder) throws IOException {
+        return org.eclipse.jgit.lib.RepositoryCache.open(FileKey.exact(folder.toFile(), FS.DETECTED), true);
+    }
+
     /** Drops JGit's cached handles on these repository folders (after they moved), so nothing serves a stale path. */
     public static void forgetCached(List<Path> repositoryFolders) {
         for (Path p : repositoryFolders) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +26,8 @@ import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.util.FS;
+
+import cairn.vcs.RepoStore;
 
 /**
  * Keeps reachability bitmaps current without anyone running {@code git gc}: a push schedules a repack of its
@@ -219,7 +221,7 @@ public final class BitmapKeeper implements AutoCloseable {
             }).call();
         }
         // requests opened later see the new packs (and the bitmap) at once; those running keep their instance
-        RepositoryCache.unregister(RepositoryCache.FileKey.exact(folder.toFile(), FS.DETECTED));
+        RepoStore.forgetCached(List.of(folder));
         warm(folder);
         LOG.fine(() -> "repacked " + folder + (hasBitmap(folder) ? " with a bitmap" : ""));
         return true;
@@ -232,7 +234,7 @@ public final class BitmapKeeper implements AutoCloseable {
      * otherwise. The cache keeps the instance until it has been unused for an hour.
      */
     public static void warm(Path folder) throws IOException {
-        try (Repository db = RepositoryCache.open(RepositoryCache.FileKey.exact(folder.toFile(), FS.DETECTED), true)) {
+        try (Repository db = RepoStore.openCached(folder)) {
             if (db.getObjectDatabase() instanceof ObjectDirectory objects) {
                 for (Pack pack : objects.getPacks()) {
                     pack.getIndex();

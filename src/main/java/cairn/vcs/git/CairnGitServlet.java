@@ -18,7 +18,6 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevObject;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -27,8 +26,8 @@ import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.TransferConfig;
 import org.eclipse.jgit.transport.UploadPack;
 import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
-import org.eclipse.jgit.util.FS;
 
+import cairn.vcs.RepoStore;
 import cairn.vcs.VcsProtocol;
 import cairn.vcs.VcsSession;
 
@@ -106,7 +105,7 @@ public final class CairnGitServlet extends GitServlet {
 
     private static Repository open(VcsSession session) throws RepositoryNotFoundException {
         try {
-            return RepositoryCache.open(RepositoryCache.FileKey.exact(session.folder().toFile(), FS.DETECTED), true);
+            return RepoStore.openCached(session.folder());
         } catch (IOException e) {
             throw new RepositoryNotFoundException(session.repo().name(), e);
         }

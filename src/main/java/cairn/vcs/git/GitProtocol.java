@@ -21,7 +21,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.util.FS;
 
 import cairn.metrics.GitMetrics;
@@ -168,7 +167,7 @@ public final class GitProtocol implements VcsProtocol {
 
     /** A repository's refs, or null when they cannot be read. */
     private static List<Ref> refs(Path folder) {
-        try (Repository db = RepositoryCache.open(RepositoryCache.FileKey.exact(folder.toFile(), FS.DETECTED), true)) {
+        try (Repository db = RepoStore.openCached(folder)) {
             return db.getRefDatabase().getRefs();
         } catch (IOException e) {
             return null;

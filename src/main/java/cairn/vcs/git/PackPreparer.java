@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.eclipse.jgit.http.server.GitSmartHttpTools;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.transport.UploadPack;
-import org.eclipse.jgit.util.FS;
 
 import cairn.metrics.GitMetrics;
+import cairn.vcs.RepoStore;
 
 /**
  * Prepares again, after a repository's background repack, the kept clone answers a push dropped that were in demand:
@@ -25,9 +25,6 @@ import cairn.metrics.GitMetrics;
  */
 final class PackPreparer {
     private static final Logger LOG = Logger.getLogger(PackPreparer.class.getName());
-    /** What JGit's UploadPackServlet answers with. */
-    static final String RESULT_TYPE = "application/x-git-upload-pack-result";
-
     private final SharedPacks shared;
     private final boolean allowFilter;
     private final GitMetrics metrics;
@@ -45,17 +42,18 @@ final class PackPreparer {
         if (recipes.isEmpty()) {
             return;
         }
-        try (Repository db = RepositoryCache.open(RepositoryCache.FileKey.exact(folder.toFile(), FS.DETECTED), true)) {
+        try (Repository db = RepoStore.openCached(folder)) {
+            List<Ref> refs = db.getRefDatabase().getRefs();
             for (SharedPacks.Demand d : recipes) {
-                prepare(folder, db, d.recipe(), d.askedNanos());
+                prepare(folder, db, refs, d.recipe(), d.askedNanos());
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "could not prepare the clone answers of " + folder, e);
         }
     }
 
-    private void prepare(Path folder, Repository db, PackRecipe recipe, long askedNanos) throws IOException {
-        List<Ref> refs = db.getRefDatabase().getRefs();
+    private void prepare(Path folder, Repository db, List<Ref> refs, PackRecipe recipe, long askedNanos)
+            throws IOException {
         byte[] body = recipe.rebase(refs);
         if (body == null) {
             return; // a ref it named is gone
@@ -68,9 +66,8 @@ final class PackPreparer {
         }
         boolean whole = false;
         try {
-            g.recipe(new PackRecipe(recipe.gitProtocol(), recipe.acceptEncoding(), body, recipe.prefixes(),
-                    recipe.names()), askedNanos);
-            g.started(RESULT_TYPE);
+            g.recipe(recipe.withBody(body), askedNanos);
+            g.started(GitSmartHttpTools.UPLOAD_PACK_RESULT_TYPE);
             UploadPack up = CairnGitServlet.uploadPack(db, allowFilter, recipe.gitProtocol());
             up.setBiDirectionalPipe(false); // as over HTTP: one request, one answer
             up.uploadWithExceptionPropagation(new ByteArrayInputStream(body), new OutputStream() {

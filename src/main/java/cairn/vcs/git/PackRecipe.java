@@ -93,6 +93,11 @@ public record PackRecipe(String gitProtocol, String acceptEncoding, byte[] body,
         return new PackRecipe(gitProtocol, acceptEncoding, body.clone(), List.copyOf(prefixes), List.copyOf(names));
     }
 
+    /** The same recipe for a rebased body (the request as asked after a push). */
+    public PackRecipe withBody(byte[] rebased) {
+        return new PackRecipe(gitProtocol, acceptEncoding, rebased, prefixes, names);
+    }
+
     /**
      * The body this recipe's client would send against {@code refs}: the same lines, with the wants of the refs
      * now. Null when a named ref is gone or nothing would be wanted.
