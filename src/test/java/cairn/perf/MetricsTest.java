@@ -38,6 +38,9 @@ class MetricsTest {
         m.packServed(true);
         m.packServed(false);
         m.packServed(false);
+        m.packShared();
+        m.packPrepared();
+        m.packPrepared();
         m.pushed();
         m.refused(Refusal.QUEUE_FULL);
         m.refused(Refusal.TIMEOUT);
@@ -50,7 +53,8 @@ class MetricsTest {
         String text = m.prometheus();
         for (String line : new String[] {"cairn_git_packs_active 3", "cairn_git_packs_queued 7",
                 "cairn_git_pack_bytes_sent_total 1024", "cairn_git_clones_total 1", "cairn_git_fetches_total 2",
-                "cairn_git_pushes_total 1", "cairn_git_pack_rejected_total{reason=\"queue_full\"} 1",
+                "cairn_git_pushes_total 1", "cairn_git_packs_shared_total 1", "cairn_git_packs_prepared_total 2",
+                "cairn_git_pack_rejected_total{reason=\"queue_full\"} 1",
                 "cairn_git_pack_rejected_total{reason=\"timeout\"} 2", "cairn_git_gc_runs_total 2",
                 "cairn_git_gc_failures_total 1", "cairn_git_gc_seconds_total 2.0",
                 "cairn_git_request_seconds_count{kind=\"upload_pack\"} 100",
@@ -70,12 +74,14 @@ class MetricsTest {
         GitMetrics m = new GitMetrics();
         m.pushed();
         m.packBytes(42);
+        m.packPrepared();
         m.registerJmx("/perf-test");
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("cairn:type=Git,context=" + ObjectName.quote("/perf-test"));
         try {
             assertEquals(1L, server.getAttribute(name, "Pushes"));
             assertEquals(42L, server.getAttribute(name, "PackBytesSent"));
+            assertEquals(1L, server.getAttribute(name, "PacksPrepared"));
             // a second registration of the same context replaces the first
             GitMetrics again = new GitMetrics();
             again.registerJmx("/perf-test");
