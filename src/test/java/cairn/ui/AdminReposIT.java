@@ -125,8 +125,12 @@ class AdminReposIT extends UiTest {
         grant("user", "default", "read", null);
         awaitText(By.id("error-grantee"), "private");
 
-        // rename and move to the top level: database and disk together
+        // rename and move to the top level: database and disk together; a name taken there is refused first
         d.get(url("team/app/settings"));
+        type("repo_name", "origin");
+        choose("repo_group", "(top level)");
+        submit("save-settings");
+        awaitText(By.id("error-repo_name"), "origin already exists");
         type("repo_name", "app2");
         choose("repo_group", "(top level)");
         click("private");
@@ -164,6 +168,9 @@ class AdminReposIT extends UiTest {
         signInAsAdmin();
         WebDriver d = browser.driver;
         d.get(url("_admin/repos/new"));
+        type("repo_name", "origin");
+        submit("create-repo");
+        awaitText(By.id("error-repo_name"), "origin already exists");
         type("repo_name", "imported");
         type("clone_uri", "file:///etc");
         submit("create-repo");

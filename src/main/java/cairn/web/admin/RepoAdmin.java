@@ -204,14 +204,26 @@ final class RepoAdmin {
             }
         }
         String fullName = group == null ? shortName : group.name() + "/" + shortName;
-        if (shortName.isEmpty()) {
-            errors.put("repo_name", "Enter a name");
-        } else if (shortName.contains("/") || !RepoNames.isValid(fullName)) {
-            errors.put("repo_name", "Letters, digits, '.', '_' and '-', starting with a letter or digit");
-        } else if (repos.byName(fullName).isPresent() || repos.groupByName(fullName).isPresent()) {
-            errors.put("repo_name", fullName + " already exists");
-        }
+        nameProblem(shortName, fullName, null).ifPresent(p -> errors.put("repo_name", p));
         return fullName;
+    }
+
+    /**
+     * What is wrong with {@code shortName} as the last part of {@code fullName}, said next to the name field;
+     * {@code current} (may be null) is the repository's own name, which it may keep.
+     */
+    private Optional<String> nameProblem(String shortName, String fullName, String current) {
+        if (shortName.isEmpty()) {
+            return Optional.of("Enter a name");
+        }
+        if (shortName.contains("/") || !RepoNames.isValid(fullName)) {
+            return Optional.of("Letters, digits, '.', '_' and '-', starting with a letter or digit");
+        }
+        if (!fullName.equals(current)
+                && (repos.byName(fullName).isPresent() || repos.groupByName(fullName).isPresent())) {
+            return Optional.of(fullName + " already exists");
+        }
+        return Optional.empty();
     }
 
     /** What the service is asked to make from a posted form. */
@@ -408,14 +420,7 @@ final class RepoAdmin {
         }
         String parent = toTop ? null : group != null ? group.name() : RepoNames.parent(repo.name());
         String newName = parent == null ? shortName : parent + "/" + shortName;
-        if (shortName.isEmpty()) {
-            errors.put("repo_name", "Enter a name");
-        } else if (shortName.contains("/") || !RepoNames.isValid(newName)) {
-            errors.put("repo_name", "Letters, digits, '.', '_' and '-', starting with a letter or digit");
-        } else if (!newName.equals(repo.name())
-                && (repos.byName(newName).isPresent() || repos.groupByName(newName).isPresent())) {
-            errors.put("repo_name", newName + " already exists");
-        }
+        nameProblem(shortName, newName, repo.name()).ifPresent(p -> errors.put("repo_name", p));
         if (errors.isEmpty()) {
             try {
                 String nameArg = shortName.equals(repo.shortName()) ? repo.name() : shortName;
