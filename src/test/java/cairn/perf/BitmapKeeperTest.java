@@ -116,6 +116,23 @@ class BitmapKeeperTest {
     }
 
     @Test
+    void choresRunOnTheRepacksThreadBeforeAndAfterItWhileItIsPending() throws Exception {
+        Path repo = repo(tmp.resolve("d.git"), 3);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        BitmapKeeper[] self = new BitmapKeeper[1];
+        try (BitmapKeeper keeper = new BitmapKeeper(1, Duration.ZERO, (f, s, ok) -> seen.add("repacked"),
+                f -> seen.add("before " + BitmapKeeper.hasBitmap(f) + " " + self[0].pending() + " "
+                        + Thread.currentThread().getName()),
+                f -> seen.add("after " + BitmapKeeper.hasBitmap(f) + " " + self[0].pending()))) {
+            self[0] = keeper;
+            keeper.pushed(repo);
+            await(() -> keeper.pending() == 0 && seen.size() == 3);
+            assertEquals(List.of("before false 1 cairn-git-gc-1", "repacked", "after true 1"), seen);
+            RepositoryCache.unregister(RepositoryCache.FileKey.exact(repo.toFile(), FS.DETECTED));
+        }
+    }
+
+    @Test
     void aPushDuringARepackLeadsToAnotherAfterIt() throws Exception {
         Path repo = repo(tmp.resolve("c.git"), 200);
         try (BitmapKeeper keeper = new BitmapKeeper(1, Duration.ZERO, (f, s, ok) -> runs.add(f))) {

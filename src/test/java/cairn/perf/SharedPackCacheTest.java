@@ -75,9 +75,41 @@ class SharedPackCacheTest {
         }
         shared.invalidate(repo);
         assertEquals(1, shared.kept());
-        assertEquals(1, spoolFiles(), "the dropped answer's file is gone, the other stays");
+        assertEquals(2, spoolFiles(), "the push does not wait for the dropped answer's file to go");
+        assertEquals(1, shared.stale());
         assertTrue(shared.join("k1", repo).leader(), "after the push the request is generated again");
         assertArrayEquals(pack, follow(shared, "k2", other));
+        assertEquals(1, shared.sweep());
+        assertEquals(2, spoolFiles(), "the stale file is gone: the other answer and the new generation's stay");
+        assertEquals(0, shared.stale());
+    }
+
+    @Test
+    void staleFilesCountInTheCacheSizeAndGoFirstWhenItIsFull() throws Exception {
+        SharedPacks shared = new SharedPacks(tmp.resolve("spool"), 2500);
+        Path repo = tmp.resolve("a.git");
+        Path other = tmp.resolve("b.git");
+        byte[] pack = new byte[1000];
+        generate(shared, "a1", repo, pack);
+        generate(shared, "b1", other, pack);
+        shared.invalidate(repo);
+        assertEquals(1, shared.stale());
+        assertEquals(2, spoolFiles());
+        // 1000 stale + 1000 kept + 1000 new > 2500: the stale file goes, the answer in use stays
+        generate(shared, "b2", other, pack);
+        assertEquals(0, shared.stale());
+        assertEquals(2, shared.kept());
+        assertEquals(2, spoolFiles());
+        assertArrayEquals(pack, follow(shared, "b1", other));
+        // pushes faster than repacks (nobody sweeps): stale files and kept answers stay within the cache size
+        shared.invalidate(other);
+        for (int i = 0; i < 5; i++) {
+            generate(shared, "a" + i, repo, pack);
+            assertTrue(spoolFiles() <= 2, spoolFiles() + " files of 1000 bytes in a cache of 2500");
+            shared.invalidate(repo);
+            assertTrue(spoolFiles() <= 2, spoolFiles() + " files of 1000 bytes in a cache of 2500");
+        }
+        assertTrue(shared.stale() > 0);
     }
 
     @Test
@@ -88,10 +120,12 @@ class SharedPackCacheTest {
         Joined reader = shared.join("k", tmp);
         assertFalse(reader.leader());
         shared.invalidate(tmp);
-        assertEquals(1, spoolFiles(), "still being read");
+        assertEquals(0, shared.stale(), "still being read");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertTrue(reader.generation().streamTo(type -> out));
         assertArrayEquals(pack, out.toByteArray());
+        assertEquals(1, shared.stale(), "read: stale");
+        shared.sweep();
         assertEquals(0, spoolFiles());
     }
 
@@ -126,7 +160,9 @@ class SharedPackCacheTest {
         // dropped and no reader left: the container may still be opening it, so the file stays a while
         shared.invalidate(tmp);
         assertEquals(0, shared.kept());
+        shared.sweep();
         assertEquals(1, spoolFiles());
+        assertEquals(0, shared.stale(), "not stale before the grace time is over");
     }
 
     @Test

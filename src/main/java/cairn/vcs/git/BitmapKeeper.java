@@ -54,20 +54,22 @@ public final class BitmapKeeper implements AutoCloseable {
     private final ScheduledThreadPoolExecutor pool;
     private final long delayNanos;
     private final Listener listener;
+    private final Consumer<Path> beforeRepack;
     private final Consumer<Path> afterRepack;
     private final Map<Path, State> states = new HashMap<>();
     private final Set<Path> checked = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     public BitmapKeeper(int threads, Duration delay, Listener listener) {
-        this(threads, delay, listener, null);
+        this(threads, delay, listener, null, null);
     }
 
     /**
-     * With {@code afterRepack} (may be null): run on the repack's thread after each successful repack, while the
-     * repack still counts as pending.
+     * With {@code beforeRepack} and {@code afterRepack} (either may be null): run on the repack's thread before each
+     * repack and after each successful one, while the repack counts as pending.
      */
-    public BitmapKeeper(int threads, Duration delay, Listener listener, Consumer<Path> afterRepack) {
+    public BitmapKeeper(int threads, Duration delay, Listener listener, Consumer<Path> beforeRepack,
+            Consumer<Path> afterRepack) {
         if (threads < 1) {
             throw new IllegalArgumentException("at least one thread is needed");
         }
@@ -82,6 +84,7 @@ public final class BitmapKeeper implements AutoCloseable {
         this.pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.delayNanos = Math.max(0, delay.toNanos());
         this.listener = listener;
+        this.beforeRepack = beforeRepack;
         this.afterRepack = afterRepack;
     }
 
@@ -173,6 +176,9 @@ public final class BitmapKeeper implements AutoCloseable {
         long start = System.nanoTime();
         boolean ran = false;
         try {
+            if (beforeRepack != null) {
+                beforeRepack.accept(folder);
+            }
             ran = repack(folder);
             ok = true;
             if (ran) {

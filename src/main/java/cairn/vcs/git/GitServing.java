@@ -64,12 +64,13 @@ public final class GitServing implements AutoCloseable {
             }
         }
         GitMetrics metrics = new GitMetrics();
+        SharedPacks packs = shared;
         // kept clone answers a push dropped are prepared again after the repack, when they were in demand
         PackPreparer preparer = shared == null || !shared.keeps() || gcThreads == 0 ? null
                 : new PackPreparer(shared, settings.bool(Keys.GIT_ALLOW_FILTER), metrics);
         BitmapKeeper keeper = gcThreads == 0 ? null
                 : new BitmapKeeper(gcThreads, Duration.ofSeconds(gcDelay), (f, s, ok) -> metrics.gcRun(s, ok),
-                        preparer == null ? null : preparer::prepare);
+                        packs == null ? null : f -> packs.sweep(), preparer == null ? null : preparer::prepare);
         LOG.info("git: window cache " + caches.getPackedGitLimit() / (1 << 20) + " MiB, "
                 + caches.getPackedGitOpenFiles() + " open packs, " + slots + " concurrent packs, " + queued
                 + " queued (" + timeout + " s), background repack " + (keeper == null ? "off"
@@ -163,7 +164,9 @@ public final class GitServing implements AutoCloseable {
             shared.invalidate(folder); // its refs changed: kept answers are stale
         }
         if (keeper != null) {
-            keeper.pushed(folder);
+            keeper.pushed(folder); // its repack removes the stale answers' files first
+        } else if (shared != null) {
+            shared.sweep();
         }
     }
 
@@ -177,6 +180,9 @@ public final class GitServing implements AutoCloseable {
     public void close() {
         if (keeper != null) {
             keeper.close();
+        }
+        if (shared != null) {
+            shared.sweep();
         }
         metrics.unregisterJmx();
     }

@@ -24,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.zip.GZIPInputStream;
@@ -46,6 +48,11 @@ import org.eclipse.jgit.lib.Ref;
  * clone, shallow or partial or full) stays on disk after its generation ended, so identical requests that arrive
  * later are answered from it too: the key then includes the state of the repository's refs, and a push drops every
  * kept answer of its repository at once. The least recently used answers go when the cache is full.
+ *
+ * <p>The files of answers a push dropped are not removed by the push: removing a file frees its page cache, ~90 ms of
+ * kernel time for the 1 GB of answers a 320 MiB repository keeps, and the pusher would wait for it. They are stale
+ * until {@link #sweep()}, which the repository's background repack calls; they count in the cache size, and go at
+ * once when the cache needs their room.
  */
 public final class SharedPacks {
     private static final Logger LOG = Logger.getLogger(SharedPacks.class.getName());
@@ -68,6 +75,12 @@ public final class SharedPacks {
      */
     private final Map<Path, LinkedHashMap<String, Demand>> recipes = new HashMap<>();
     private volatile boolean collectRecipes;
+    /** Files of dropped answers whose last reader is done, for {@link #sweep()}. */
+    private final ConcurrentLinkedQueue<Stale> stale = new ConcurrentLinkedQueue<>();
+    private final AtomicLong staleBytes = new AtomicLong();
+
+    private record Stale(Path file, long size) {
+    }
 
     /**
      * How long a request stays in demand after it was last answered from another request's pack: a push drops its
@@ -252,7 +265,41 @@ public final class SharedPacks {
                 }
             }
         }
-        gone.forEach(Generation::drop);
+        gone.forEach(Generation::dropStale);
+    }
+
+    /**
+     * Removes the files of the answers {@link #invalidate} dropped (as soon as their last reader is done). Returns how
+     * many it removed.
+     */
+    public int sweep() {
+        int n = 0;
+        for (Stale s; (s = stale.poll()) != null;) {
+            staleBytes.addAndGet(-s.size());
+            remove(s.file());
+            n++;
+        }
+        return n;
+    }
+
+    /** Files of dropped answers waiting for {@link #sweep()}. */
+    public int stale() {
+        return stale.size();
+    }
+
+    private void retire(Path file, long size) {
+        stale.add(new Stale(file, size));
+        if (staleBytes.addAndGet(size) + keptBytes() > keepBytes) {
+            sweep(); // stale files count in the cache size: pushes may come faster than repacks
+        }
+    }
+
+    private static void remove(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "could not remove " + file, e);
+        }
     }
 
     /** From now on, remember the recipes of answers in demand that a push drops, for {@link #takeRecipes}. */
@@ -308,6 +355,9 @@ public final class SharedPacks {
     }
 
     private void keep(Generation g) {
+        if (staleBytes.get() > 0 && staleBytes.get() + keptBytes() + g.size() > keepBytes) {
+            sweep(); // stale files go before answers still in use
+        }
         List<Generation> gone = new ArrayList<>();
         synchronized (kept) {
             Generation old = kept.put(g.key, g);
@@ -342,6 +392,7 @@ public final class SharedPacks {
         private boolean shareable = true;
         private boolean retained;
         private boolean sentByFile;
+        private boolean stale;
         private PackRecipe recipe;
         /** When a follower last joined (System.nanoTime), 0 if none. */
         private long askedNanos;
@@ -448,6 +499,14 @@ public final class SharedPacks {
             return written;
         }
 
+        /** Dropped by a push: as {@link #drop}, and the file waits for {@link #sweep()}. */
+        private void dropStale() {
+            synchronized (this) {
+                stale = true;
+            }
+            drop();
+        }
+
         /** Left the cache: no new followers; the file goes when the last reader is done. */
         private void drop() {
             synchronized (this) {
@@ -540,9 +599,11 @@ public final class SharedPacks {
         private void release() {
             boolean last;
             boolean later;
+            boolean swept;
             synchronized (this) {
                 last = --refs == 0;
                 later = sentByFile;
+                swept = stale;
             }
             if (last) {
                 try {
@@ -553,19 +614,13 @@ public final class SharedPacks {
                 if (later) {
                     // the container opens the file after the request returned: give it time to (an open file stays
                     // readable after it is removed)
-                    CompletableFuture.runAsync(this::remove,
+                    CompletableFuture.runAsync(swept ? () -> retire(spool, size()) : () -> remove(spool),
                             CompletableFuture.delayedExecutor(FILE_GRACE_SECONDS, TimeUnit.SECONDS));
+                } else if (swept) {
+                    retire(spool, size());
                 } else {
-                    remove();
+                    remove(spool);
                 }
-            }
-        }
-
-        private void remove() {
-            try {
-                Files.deleteIfExists(spool);
-            } catch (IOException e) {
-                LOG.log(Level.FINE, "could not remove " + spool, e);
             }
         }
 
