@@ -33,6 +33,17 @@ class SharedPackCacheTest {
 
     private static final String TYPE = "application/x-git-upload-pack-result";
 
+    /** A recipe for every branch, as a clone's. */
+    private static final PackRecipe WANTED = new PackRecipe("version=2", null, new byte[] {1}, List.of("refs/heads/"),
+            List.of());
+
+    /** A cache that remembers the recipes of answers in demand, as with the preparer. */
+    private SharedPacks collecting() throws IOException {
+        SharedPacks shared = new SharedPacks(tmp.resolve("spool"), 1 << 20);
+        shared.collectRecipes();
+        return shared;
+    }
+
     private long spoolFiles() throws IOException {
         try (var s = Files.list(tmp.resolve("spool"))) {
             return s.count();
@@ -110,6 +121,31 @@ class SharedPackCacheTest {
             assertTrue(spoolFiles() <= 2, spoolFiles() + " files of 1000 bytes in a cache of 2500");
         }
         assertTrue(shared.stale() > 0);
+    }
+
+    @Test
+    void anAnswerGeneratedWhileAPushLandsIsSharedButNotKeptAndStaysInDemand() throws Exception {
+        SharedPacks shared = collecting();
+        byte[] pack = "PACK".repeat(100).getBytes(StandardCharsets.UTF_8);
+        Path repo = tmp.resolve("a.git");
+        Joined leader = shared.join("k", repo);
+        assertTrue(leader.leader());
+        leader.generation().recipe(WANTED);
+        leader.generation().started(TYPE);
+        leader.generation().append(pack, 0, 10);
+        Joined follower = shared.join("k", repo);
+        assertFalse(follower.leader());
+        shared.invalidate(repo); // the push: the answer names the refs as they were
+        leader.generation().append(pack, 10, pack.length - 10);
+        leader.generation().end(true, true);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertTrue(follower.generation().streamTo(type -> out), "shared with the request that came meanwhile");
+        assertArrayEquals(pack, out.toByteArray());
+        assertEquals(0, shared.kept(), "not kept under the old refs");
+        assertEquals(0, spoolFiles());
+        assertEquals(List.of(WANTED), shared.takeRecipes(repo).stream().map(SharedPacks.Demand::recipe).toList(),
+                "asked for twice: prepared after the push's repack");
+        assertTrue(shared.join("k", repo).leader());
     }
 
     @Test
@@ -222,11 +258,10 @@ class SharedPackCacheTest {
 
     @Test
     void answersInDemandAreRememberedForPreparingAfterThePush() throws Exception {
-        SharedPacks shared = new SharedPacks(tmp.resolve("spool"), 1 << 20);
-        shared.collectRecipes();
+        SharedPacks shared = collecting();
         Path repo = tmp.resolve("a.git");
         byte[] pack = "PACK".repeat(100).getBytes(StandardCharsets.UTF_8);
-        PackRecipe wanted = new PackRecipe("version=2", null, new byte[] {1}, List.of("refs/heads/"), List.of());
+        PackRecipe wanted = WANTED;
         PackRecipe once = new PackRecipe("version=2", null, new byte[] {2}, List.of("refs/heads/"), List.of());
         for (var e : java.util.Map.of("k1", wanted, "k2", once).entrySet()) {
             Joined j = shared.join(e.getKey(), repo);

@@ -264,6 +264,14 @@ public final class SharedPacks {
                     remember(f, g);
                 }
             }
+            // answers being generated now name the refs as they were: not kept when they end, prepared again if
+            // in demand
+            for (Generation g : running.values()) {
+                if (f.equals(g.folder) && !g.outdated) {
+                    g.outdated = true;
+                    remember(f, g);
+                }
+            }
         }
         gone.forEach(Generation::dropStale);
     }
@@ -360,18 +368,22 @@ public final class SharedPacks {
         }
         List<Generation> gone = new ArrayList<>();
         synchronized (kept) {
-            Generation old = kept.put(g.key, g);
-            if (old != null) {
-                keptBytes -= old.size();
-                gone.add(old);
-            }
-            keptBytes += g.size();
-            for (var it = kept.values().iterator(); it.hasNext() && (keptBytes > keepBytes
-                    || kept.size() > MAX_KEPT);) {
-                Generation lru = it.next();
-                it.remove();
-                keptBytes -= lru.size();
-                gone.add(lru);
+            if (g.outdated) {
+                gone.add(g); // a push came while it was generated
+            } else {
+                Generation old = kept.put(g.key, g);
+                if (old != null) {
+                    keptBytes -= old.size();
+                    gone.add(old);
+                }
+                keptBytes += g.size();
+                for (var it = kept.values().iterator(); it.hasNext() && (keptBytes > keepBytes
+                        || kept.size() > MAX_KEPT);) {
+                    Generation lru = it.next();
+                    it.remove();
+                    keptBytes -= lru.size();
+                    gone.add(lru);
+                }
             }
         }
         gone.forEach(Generation::drop);
@@ -396,6 +408,8 @@ public final class SharedPacks {
         private PackRecipe recipe;
         /** When a follower last joined (System.nanoTime), 0 if none. */
         private long askedNanos;
+        /** The refs changed while it was generated. Guarded by {@link #kept}. */
+        private boolean outdated;
 
         private Generation(String key, Path folder, Path spool) throws IOException {
             this.key = key;
