@@ -41,16 +41,27 @@ public final class GroupService {
         }
     }
 
-    /** A change that could not be made; the message is for the log, callers answer their own generic error. */
+    /**
+     * A change that could not be made, and why; the message is for the log, callers answer their own error from the
+     * reason.
+     */
     public static final class GroupException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        public GroupException(String message) {
+        /** The name breaks the naming rules or is taken, a move would nest a group in itself, it is not empty. */
+        public enum Reason { BAD_NAME, EXISTS, INTO_ITSELF, NOT_EMPTY, FAILED }
+
+        public final Reason reason;
+
+        public GroupException(Reason reason, String message) {
             super(message);
+            this.reason = reason;
         }
 
+        /** Refused from below (the database, the disk): {@link Reason#FAILED}. */
         public GroupException(String message, Throwable cause) {
             super(message, cause);
+            this.reason = Reason.FAILED;
         }
     }
 
@@ -156,14 +167,14 @@ public final class GroupService {
     public RepoGroup create(String simpleName, String description, User owner, RepoGroup parent,
             boolean copyPermissions) throws GroupException {
         if (simpleName == null || simpleName.contains("/")) {
-            throw new GroupException("invalid repository group name: " + simpleName);
+            throw new GroupException(GroupException.Reason.BAD_NAME, "invalid repository group name: " + simpleName);
         }
         String name = parent == null ? simpleName : parent.name() + "/" + simpleName;
         if (!RepoNames.isValid(name)) {
-            throw new GroupException("invalid repository group name: " + name);
+            throw new GroupException(GroupException.Reason.BAD_NAME, "invalid repository group name: " + name);
         }
         if (dao.byName(name).isPresent() || dao.repositoryExists(name)) {
-            throw new GroupException(name + " already exists");
+            throw new GroupException(GroupException.Reason.EXISTS, name + " already exists");
         }
         long id;
         try {
@@ -228,7 +239,7 @@ public final class GroupService {
         String shortName = group.name().substring(group.name().lastIndexOf('/') + 1);
         String simpleName = u.simpleName() != null ? u.simpleName() : shortName;
         if (simpleName.contains("/")) {
-            throw new GroupException("invalid repository group name: " + simpleName);
+            throw new GroupException(GroupException.Reason.BAD_NAME, "invalid repository group name: " + simpleName);
         }
         Long parentId = group.parentId();
         String parentName = RepoNames.parent(group.name());
@@ -237,18 +248,19 @@ public final class GroupService {
             parentName = null;
         } else if (u.parent() != null) {
             if (u.parent().id() == group.id() || u.parent().name().startsWith(group.name() + "/")) {
-                throw new GroupException("cannot move group " + group.name() + " into itself");
+                throw new GroupException(GroupException.Reason.INTO_ITSELF,
+                        "cannot move group " + group.name() + " into itself");
             }
             parentId = u.parent().id();
             parentName = u.parent().name();
         }
         String newName = parentName == null ? simpleName : parentName + "/" + simpleName;
         if (!RepoNames.isValid(newName)) {
-            throw new GroupException("invalid repository group name: " + newName);
+            throw new GroupException(GroupException.Reason.BAD_NAME, "invalid repository group name: " + newName);
         }
         boolean renamed = !newName.equals(group.name());
         if (renamed && (dao.byName(newName).isPresent() || dao.repositoryExists(newName))) {
-            throw new GroupException(newName + " already exists");
+            throw new GroupException(GroupException.Reason.EXISTS, newName + " already exists");
         }
         List<Path> cached = renamed ? repositoryFolders(group.name()) : List.of();
         boolean[] moved = {false};
@@ -300,7 +312,8 @@ public final class GroupService {
      */
     public void delete(RepoGroup group) throws GroupException {
         if (!dao.repositoryNames(group.id()).isEmpty() || !dao.children(group.id()).isEmpty()) {
-            throw new GroupException("repository group " + group.name() + " is not empty");
+            throw new GroupException(GroupException.Reason.NOT_EMPTY,
+                    "repository group " + group.name() + " is not empty");
         }
         Path[] aside = {null};
         try {

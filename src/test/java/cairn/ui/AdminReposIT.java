@@ -78,9 +78,16 @@ class AdminReposIT extends UiTest {
         signInAsAdmin();
         WebDriver d = browser.driver;
         d.get(url("_admin/repo_groups"));
+        type("group_name", "bad name");
+        submit("create-repo-group");
+        awaitText(By.id("error-group_name"), "Letters, digits");
         type("group_name", "team");
         submit("create-repo-group");
         awaitText(By.id("flash"), "Created repository group team");
+        d.get(url("_admin/repo_groups"));
+        type("group_name", "team");
+        submit("create-repo-group");
+        awaitText(By.id("error-group_name"), "team already exists");
         assertTrue(Files.isDirectory(reposDir().resolve("team")));
 
         d.get(url("_admin/repos/new"));
@@ -315,6 +322,15 @@ class AdminReposIT extends UiTest {
         choose("parent", "outer");
         submit("save-repo-group");
         awaitText(By.id("flash"), "Saved repository group outer/lib");
+        long outerId = site.services.groups.byName("outer").orElseThrow().id();
+        d.get(url("_admin/repo_groups/" + outerId));
+        // not offered, so forged: the service refuses it
+        ((org.openqa.selenium.JavascriptExecutor) d).executeScript("var s = document.getElementById('parent');"
+                + " var o = document.createElement('option'); o.value = arguments[0]; o.text = 'outer/lib';"
+                + " s.add(o); s.value = arguments[0];", String.valueOf(libId));
+        submit("save-repo-group");
+        awaitText(By.id("error-parent"), "cannot move into itself");
+        assertTrue(site.services.groups.byName("outer").isPresent(), "not moved");
         Repo movedCore = site.services.repos.byName("outer/lib/core").orElseThrow();
         assertTrue(site.services.repos.folder(movedCore).startsWith(reposDir().resolve("outer/lib")), "on disk too");
         assertTrue(site.services.repos.byName("lib/core").isEmpty());

@@ -26,7 +26,6 @@ import cairn.vcs.GroupService;
 import cairn.vcs.GroupService.GroupException;
 import cairn.vcs.GroupService.Recursion;
 import cairn.vcs.RepoGroup;
-import cairn.vcs.RepoNames;
 import cairn.web.Visitor;
 
 /**
@@ -418,7 +417,18 @@ final class GroupAdmin {
 
     /** A group refusal's text, unless it comes from below (then it is for the log only). */
     private static String message(GroupException e) {
-        return e.getCause() == null ? e.getMessage() : "The change could not be made; nothing was changed";
+        return e.reason == GroupException.Reason.FAILED ? "The change could not be made; nothing was changed"
+                : e.getMessage();
+    }
+
+    /** The service's refusal of a group's name or place, as the form's error. */
+    private static void refused(Map<String, String> errors, GroupException e, String name) {
+        switch (e.reason) {
+            case BAD_NAME -> errors.put("group_name", name.isEmpty() ? "Enter a name"
+                    : "Letters, digits, '.', '_' and '-', starting with a letter or digit");
+            case INTO_ITSELF -> errors.put("parent", "A group cannot move into itself or its sub-groups");
+            default -> errors.put("group_name", message(e));
+        }
     }
 
     /** Where the visitor may create ({@code self} null) or move {@code self} to, "" standing for the top level. */
@@ -442,7 +452,6 @@ final class GroupAdmin {
         return out;
     }
 
-    /** Answers 403: the visitor is signed in but may not use this page. */
     /**
      * The group the path segment names, when the visitor administers it. Otherwise the answer is given here — 404
      * when it is missing or unreadable (nothing revealed), 403 when it is only readable — and the result is empty.
@@ -463,6 +472,7 @@ final class GroupAdmin {
         return found;
     }
 
+    /** Answers 403: the visitor is signed in but may not use this page. */
     private static boolean forbid(HttpServletResponse resp) throws IOException {
         resp.sendError(HttpServletResponse.SC_FORBIDDEN, "Administrators of this object only");
         return true;
@@ -517,12 +527,6 @@ final class GroupAdmin {
             errors.put("parent", parent == null ? "Only administrators create top-level groups"
                     : "You need admin on " + parent.name() + " to create groups inside it");
         }
-        String full = parent == null ? name : parent.name() + "/" + name;
-        if (name.isEmpty()) {
-            errors.put("group_name", "Enter a name");
-        } else if (name.contains("/") || !RepoNames.isValid(full)) {
-            errors.put("group_name", "Letters, digits, '.', '_' and '-', starting with a letter or digit");
-        }
         if (errors.isEmpty()) {
             try {
                 RepoGroup g = groups.create(name, (String) form.get("description"), v.user(), parent,
@@ -530,7 +534,7 @@ final class GroupAdmin {
                 pages.done(req, resp, "/_admin/repo_groups/" + g.id(), "Created repository group " + g.name());
                 return;
             } catch (GroupException e) {
-                errors.put("group_name", message(e));
+                refused(errors, e, name);
             }
         }
         repoGroupList(req, resp, v, form, errors);
@@ -596,12 +600,6 @@ final class GroupAdmin {
                 errors.put("owner", "No user " + ownerName);
             }
         }
-        String full = parent == null ? name : parent.name() + "/" + name;
-        if (name.isEmpty()) {
-            errors.put("group_name", "Enter a name");
-        } else if (name.contains("/") || !RepoNames.isValid(full)) {
-            errors.put("group_name", "Letters, digits, '.', '_' and '-', starting with a letter or digit");
-        }
         if (errors.isEmpty()) {
             try {
                 RepoGroup updated = groups.update(g, new GroupService.Update(name, (String) form.get("description"),
@@ -609,7 +607,7 @@ final class GroupAdmin {
                 pages.done(req, resp, "/_admin/repo_groups/" + g.id(), "Saved repository group " + updated.name());
                 return;
             } catch (GroupException e) {
-                errors.put(e.getMessage().contains("into itself") ? "parent" : "group_name", message(e));
+                refused(errors, e, name);
             }
         }
         repoGroupForm(req, resp, v, g, form, errors);
