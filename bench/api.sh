@@ -30,12 +30,13 @@ REPOS=${REPOS:-2000}
 USERS=${USERS:-200}
 USER_GROUPS=${USER_GROUPS:-50}
 N=${N:-50}
-# on Java 17-19, keep compiled code (docs/performance.md, "The JVM")
-CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:--Xmx1g$(java -version 2>&1 | awk -F'"' 'NR == 1 { split($2, v, "."); if (v[1] + 0 < 20) print " -XX:-UseCodeCacheFlushing" }')}
 START_TIMEOUT=${START_TIMEOUT:-180}
 
 log() { printf '[api-bench] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
+CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:-$(bench_java_opts 1g)}
 
 for c in java unzip; do command -v "$c" >/dev/null || die "$c not found"; done
 [ -f "$CAIRN_WAR" ] || die "no $CAIRN_WAR: run 'mvn -B package -DskipTests' first"
@@ -78,11 +79,7 @@ CAIRN_PID=""
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [ -n "$CAIRN_PID" ]; then
-    kill -TERM "$CAIRN_PID" 2>/dev/null || true
-    for _ in $(seq 1 200); do kill -0 "$CAIRN_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$CAIRN_PID" 2>/dev/null || true
-  fi
+  cairn_stop
   if [ "$rc" = 0 ] && [ "${KEEP:-0}" != 1 ]; then rm -rf "$RUN_DIR"; else log "logs kept in $RUN_DIR"; fi
   exit "$rc"
 }
@@ -90,22 +87,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-log "starting Cairn ($CAIRN_JAVA_OPTS)"
-t0=$SECONDS
-: >"$RUN_DIR/cairn.out"   # exists before the background job opens it, for the sed below
-# shellcheck disable=SC2086
-java $CAIRN_JAVA_OPTS -jar "$CAIRN_WAR" --port 0 --host 127.0.0.1 --config "$INI" \
-  >"$RUN_DIR/cairn.out" 2>"$RUN_DIR/cairn.err" &
-CAIRN_PID=$!
-port=""
-while [ $((SECONDS - t0)) -lt "$START_TIMEOUT" ]; do
-  port=$(sed -n 's#^Cairn is running at http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$RUN_DIR/cairn.out")
-  [ -n "$port" ] && break
-  kill -0 "$CAIRN_PID" 2>/dev/null || { tail -20 "$RUN_DIR/cairn.err" >&2; CAIRN_PID=""; die "Cairn exited during start"; }
-  sleep 0.2
-done
-[ -n "$port" ] || { tail -20 "$RUN_DIR/cairn.err" >&2; die "Cairn did not start within $START_TIMEOUT s"; }
-log "Cairn (pid $CAIRN_PID) started in $((SECONDS - t0)) s on port $port; measuring, N=$N"
+cairn_start "$RUN_DIR" "$INI"
+port=$CAIRN_PORT
+log "measuring, N=$N"
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "Cairn API latency: $REPOS repositories, $USERS users, $USER_GROUPS user groups; $(nproc) cores;" \

@@ -24,12 +24,6 @@ umask 022   # Apache's workers run as www-data when started by root: what we cre
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 CHECKOUT=$(cd "$HERE/.." && pwd)
-if [ -z "${SHARED_BENCH:-}" ]; then
-  for d in "$HERE/../../shared/bench" /work/shared/bench; do
-    if [ -x "$d/clone-bench.sh" ]; then SHARED_BENCH=$(cd "$d" && pwd); break; fi
-  done
-fi
-SHARED_BENCH=${SHARED_BENCH:-}
 CAIRN_WAR=${CAIRN_WAR:-$CHECKOUT/target/cairn.war}
 BENCH_WORK=${BENCH_WORK:-/tmp/cairn-bench}
 REPO_COMMITS=${REPO_COMMITS:-30000}
@@ -42,8 +36,6 @@ TESTS=${TESTS:-clone_v2 clone_v0 shallow partial}
 RUNS=${RUNS:-3}
 WARMUP=${WARMUP:-1}
 SERVERS=${SERVERS:-cgit cairn}
-# on Java 17-19, keep compiled code (docs/performance.md, "The JVM")
-CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:--Xmx1g$(java -version 2>&1 | awk -F'"' 'NR == 1 { split($2, v, "."); if (v[1] + 0 < 20) print " -XX:-UseCodeCacheFlushing" }')}
 TEST_TIMEOUT=${TEST_TIMEOUT:-1800}
 START_TIMEOUT=${START_TIMEOUT:-180}
 KEEP=${KEEP:-0}
@@ -51,11 +43,12 @@ REPO=bench.git
 
 log() { echo "[clone.sh] $*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
+CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:-$(bench_java_opts 1g)}
 
 # ---- prerequisites -------------------------------------------------------------------------------------------------
-if [ -z "$SHARED_BENCH" ] || [ ! -x "$SHARED_BENCH/clone-bench.sh" ]; then
-  die "shared harness not found: set SHARED_BENCH to the folder holding clone-bench.sh"
-fi
+bench_find_shared clone-bench.sh
 [ -f "$CAIRN_WAR" ] || die "$CAIRN_WAR not found: run 'mvn -B package -DskipTests' first, or set CAIRN_WAR"
 for c in java git awk; do command -v "$c" >/dev/null || die "$c not found"; done
 case " $SERVERS " in *" cgit "*) need_apache=1 ;; *) need_apache=0 ;; esac
@@ -63,6 +56,7 @@ missing=""
 [ -x /usr/bin/time ] || missing="$missing time"
 command -v curl >/dev/null || missing="$missing curl"
 command -v openssl >/dev/null || missing="$missing openssl"
+command -v python3 >/dev/null || missing="$missing python3"
 if [ "$need_apache" = 1 ] && ! command -v apache2 >/dev/null && [ ! -x /usr/sbin/apache2 ]; then
   missing="$missing apache2"
 fi
@@ -77,37 +71,8 @@ if [ -n "$missing" ]; then
   fi
 fi
 
-free_port() {
-  if command -v python3 >/dev/null; then
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-    return
-  fi
-  local p
-  for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  return 1
-}
-
 # ---- the repository (cached) ---------------------------------------------------------------------------------------
-mkdir -p "$BENCH_WORK"
-BENCH_WORK=$(cd "$BENCH_WORK" && pwd)
-chmod 755 "$BENCH_WORK"
-bm=""; [ "$BITMAP" = 1 ] && bm=-bitmap
-REPOS_DIR=$BENCH_WORK/repo-$REPO_COMMITS-$REPO_FILES-$REPO_LARGE-$REPO_LARGE_MIB-$REPO_SEED$bm
-if [ -d "$REPOS_DIR/$REPO" ]; then
-  log "reusing $REPOS_DIR/$REPO"
-else
-  gen=$BENCH_WORK/.gen-$$
-  rm -rf "$gen"; mkdir -p "$gen"
-  log "generating the repository: make-repo.sh $REPO_COMMITS $REPO_FILES $REPO_LARGE $REPO_LARGE_MIB $REPO_SEED (BITMAP=$BITMAP)"
-  t0=$SECONDS
-  BITMAP=$BITMAP "$SHARED_BENCH/make-repo.sh" "$gen/$REPO" "$REPO_COMMITS" "$REPO_FILES" "$REPO_LARGE" \
-    "$REPO_LARGE_MIB" "$REPO_SEED"
-  mv "$gen" "$REPOS_DIR"   # atomic: a half-made repository is never cached
-  log "generated in $((SECONDS - t0)) s"
-fi
+bench_repo "$BITMAP"
 # both servers serve partial clones (Cairn does by default; git http-backend only with this)
 GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null git -C "$REPOS_DIR/$REPO" config uploadpack.allowFilter true
 chmod 755 "$REPOS_DIR"
@@ -125,13 +90,7 @@ HEAP_TSV=$RUN_DIR/cairn-heap.tsv
 # ---- cleanup ---------------------------------------------------------------------------------------------------------
 APACHE_STATE="" CAIRN_PID="" JSTAT_PID="" BENCH_PID=""
 stop_cairn() {
-  [ -n "$CAIRN_PID" ] || return 0
-  local pid=$CAIRN_PID
-  CAIRN_PID=""
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then log "Cairn $pid still running after 20 s: KILL"; kill -KILL "$pid" 2>/dev/null || true; fi
-  wait "$pid" 2>/dev/null || true
+  cairn_stop
   if [ -n "$JSTAT_PID" ]; then kill "$JSTAT_PID" 2>/dev/null || true; wait "$JSTAT_PID" 2>/dev/null || true; JSTAT_PID=""; fi
 }
 stop_apache() {
@@ -180,24 +139,10 @@ start_cairn() { # sets BASE, SERVER_PID, CAIRN_PID
   # gc_threads = 0: Cairn must not repack the repository it shares with C git (both would then gain a bitmap);
   # shared_packs = false: every clone measured is a pack generation, not an answer kept from the previous run
   printf '[cairn]\nrepos_dir = %s\n[git]\ngc_threads = 0\nshared_packs = false\n' "$REPOS_DIR" > "$RUN_DIR/cairn.ini"
-  local out=$RUN_DIR/cairn.out err=$RUN_DIR/cairn.err
-  : > "$out"
-  # shellcheck disable=SC2086  # CAIRN_JAVA_OPTS is a list of options
-  CAIRN_ADMIN_PASSWORD=${CAIRN_ADMIN_PASSWORD:-bench-$$} java $CAIRN_JAVA_OPTS \
-    -Xlog:gc:file="$RUN_DIR/cairn-gc.log" -jar "$CAIRN_WAR" --port 0 --host 127.0.0.1 \
-    --data "$RUN_DIR/cairn-data" --config "$RUN_DIR/cairn.ini" >"$out" 2>"$err" &
-  CAIRN_PID=$!
-  local t0=$SECONDS port=""
-  while [ $((SECONDS - t0)) -lt "$START_TIMEOUT" ]; do
-    port=$(sed -n 's#^Cairn is running at http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$out")
-    [ -n "$port" ] && break
-    kill -0 "$CAIRN_PID" 2>/dev/null || { tail -20 "$err" >&2; CAIRN_PID=""; die "Cairn exited during start; see $err"; }
-    sleep 0.2
-  done
-  [ -n "$port" ] || { tail -20 "$err" >&2; die "Cairn did not start within $START_TIMEOUT s; see $err"; }
+  CAIRN_ADMIN_PASSWORD=${CAIRN_ADMIN_PASSWORD:-bench-$$} cairn_start "$RUN_DIR" "$RUN_DIR/cairn.ini" \
+    --data "$RUN_DIR/cairn-data"
   [ "$(cat "/proc/$CAIRN_PID/comm" 2>/dev/null)" = java ] || die "PID $CAIRN_PID is not the JVM"
-  log "Cairn (pid $CAIRN_PID, $CAIRN_JAVA_OPTS) started in $((SECONDS - t0)) s on port $port"
-  BASE=http://127.0.0.1:$port
+  BASE=http://127.0.0.1:$CAIRN_PORT
   SERVER_PID=$CAIRN_PID
   if command -v jstat >/dev/null; then
     jstat -gc -t "$CAIRN_PID" 250 > "$RUN_DIR/cairn-jstat.txt" 2>/dev/null &

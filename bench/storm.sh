@@ -30,12 +30,6 @@ umask 022
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 CHECKOUT=$(cd "$HERE/.." && pwd)
-if [ -z "${SHARED_BENCH:-}" ]; then
-  for d in "$HERE/../../shared/bench" /work/shared/bench; do
-    if [ -x "$d/apache-git-http-backend.sh" ]; then SHARED_BENCH=$(cd "$d" && pwd); break; fi
-  done
-fi
-SHARED_BENCH=${SHARED_BENCH:?set SHARED_BENCH to the folder holding apache-git-http-backend.sh}
 CAIRN_WAR=${CAIRN_WAR:-$CHECKOUT/target/cairn.war}
 BENCH_WORK=${BENCH_WORK:-/tmp/cairn-bench}
 REPO_COMMITS=${REPO_COMMITS:-30000}
@@ -52,10 +46,6 @@ WARM_CLONES=${WARM_CLONES:-10}
 WARM_PUSHES=${WARM_PUSHES:-150}
 CGIT_BITMAP=${CGIT_BITMAP:-1}
 CAIRN_JAVA=${CAIRN_JAVA:-java}
-# Java 17-19 flush "cold" compiled code and compile it again and again (the code sweeper, removed in Java 20): a
-# push cost ~90 ms of CPU with it and ~30 ms without (docs/performance.md, "The JVM"). Servers set the same flag.
-CAIRN_JAVA_MAJOR=$("$CAIRN_JAVA" -version 2>&1 | awk -F'"' 'NR == 1 { split($2, v, "."); print v[1] + 0 }')
-CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:--Xmx512m$([ "$CAIRN_JAVA_MAJOR" -lt 20 ] && echo ' -XX:-UseCodeCacheFlushing')}
 CAIRN_INI_EXTRA=${CAIRN_INI_EXTRA:-}
 TEST_TIMEOUT=${TEST_TIMEOUT:-1800}
 GC_TIMEOUT=${GC_TIMEOUT:-600}
@@ -71,25 +61,18 @@ export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0
 
 log() { echo "[storm.sh] $(date +%T) $*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
+CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:-$(bench_java_opts 512m "$CAIRN_JAVA")}
+bench_find_shared apache-git-http-backend.sh
 
 [ -f "$CAIRN_WAR" ] || die "$CAIRN_WAR not found: run 'mvn -B package -DskipTests' first, or set CAIRN_WAR"
 for c in "$CAIRN_JAVA" git awk curl /usr/bin/time; do command -v "$c" >/dev/null || die "$c not found"; done
 command -v apache2 >/dev/null || [ -x /usr/sbin/apache2 ] || die "apache2 not found (apt-get install apache2)"
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
 # ---- the repository (cached, as bench/clone.sh does) and one copy per server ---------------------------------------
-mkdir -p "$BENCH_WORK"; BENCH_WORK=$(cd "$BENCH_WORK" && pwd); chmod 755 "$BENCH_WORK"
-SRC=$BENCH_WORK/repo-$REPO_COMMITS-$REPO_FILES-$REPO_LARGE-$REPO_LARGE_MIB-$REPO_SEED
-if [ ! -d "$SRC/$REPO" ]; then
-  gen=$BENCH_WORK/.gen-$$; rm -rf "$gen"; mkdir -p "$gen"
-  log "generating: make-repo.sh $REPO_COMMITS $REPO_FILES $REPO_LARGE $REPO_LARGE_MIB $REPO_SEED"
-  BITMAP=0 "$SHARED_BENCH/make-repo.sh" "$gen/$REPO" "$REPO_COMMITS" "$REPO_FILES" "$REPO_LARGE" "$REPO_LARGE_MIB" \
-    "$REPO_SEED"
-  mv "$gen" "$SRC"
-fi
+bench_repo 0
+SRC=$REPOS_DIR
 RUN_DIR=$BENCH_WORK/storm-$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$RUN_DIR/cgit-repos" "$RUN_DIR/cairn-repos"; chmod 755 "$RUN_DIR" "$RUN_DIR"/*-repos
 cp -a "$SRC/$REPO" "$RUN_DIR/cgit-repos/$REPO"
@@ -112,11 +95,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   [ -n "$BENCH_PID" ] && { kill -TERM "$BENCH_PID" 2>/dev/null || true; wait "$BENCH_PID" 2>/dev/null || true; }
-  if [ -n "$CAIRN_PID" ]; then
-    kill -TERM "$CAIRN_PID" 2>/dev/null || true
-    for _ in $(seq 1 200); do kill -0 "$CAIRN_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$CAIRN_PID" 2>/dev/null || true
-  fi
+  cairn_stop
   [ -n "$JSTAT_PID" ] && { kill "$JSTAT_PID" 2>/dev/null || true; }
   [ -n "$APACHE_STATE" ] && { "$SHARED_BENCH/apache-stop.sh" "$APACHE_STATE" >/dev/null 2>&1 || true; }
   [ "$KEEP" = 1 ] || rm -rf "$RUN_DIR"/*-repos "$RUN_DIR"/client-* "$RUN_DIR/cairn-data"
@@ -134,20 +113,9 @@ CGIT_BASE=http://127.0.0.1:$port/git
 
 printf '[cairn]\nrepos_dir = %s\n[git]\ngc_delay_seconds = 5\n%s\n' "$RUN_DIR/cairn-repos" "$CAIRN_INI_EXTRA" \
   > "$RUN_DIR/cairn.ini"
-: > "$RUN_DIR/cairn.out"
-# shellcheck disable=SC2086
-CAIRN_ADMIN_PASSWORD=$PW CAIRN_ADMIN_API_KEY=$KEY "$CAIRN_JAVA" $CAIRN_JAVA_OPTS -Xlog:gc:file="$RUN_DIR/cairn-gc.log" -jar "$CAIRN_WAR" --port 0 \
-  --host 127.0.0.1 --data "$RUN_DIR/cairn-data" --config "$RUN_DIR/cairn.ini" >"$RUN_DIR/cairn.out" \
-  2>"$RUN_DIR/cairn.err" &
-CAIRN_PID=$!
-t0=$SECONDS cport=""
-while [ $((SECONDS - t0)) -lt "$START_TIMEOUT" ]; do
-  cport=$(sed -n 's#^Cairn is running at http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$RUN_DIR/cairn.out")
-  [ -n "$cport" ] && break
-  kill -0 "$CAIRN_PID" 2>/dev/null || die "Cairn exited during start; see $RUN_DIR/cairn.err"
-  sleep 0.2
-done
-[ -n "$cport" ] || die "Cairn did not start; see $RUN_DIR/cairn.err"
+CAIRN_ADMIN_PASSWORD=$PW CAIRN_ADMIN_API_KEY=$KEY cairn_start "$RUN_DIR" "$RUN_DIR/cairn.ini" \
+  --data "$RUN_DIR/cairn-data"
+cport=$CAIRN_PORT
 CAIRN_BASE=http://127.0.0.1:$cport
 if command -v jstat >/dev/null; then jstat -gc -t "$CAIRN_PID" 250 > "$RUN_DIR/cairn-jstat.txt" 2>/dev/null & JSTAT_PID=$!; fi
 log "C git: Apache $CGIT_PID at $CGIT_BASE; Cairn: pid $CAIRN_PID ($CAIRN_JAVA_OPTS) at $CAIRN_BASE; $OBJECTS"

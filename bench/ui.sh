@@ -31,12 +31,6 @@ umask 022
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 CHECKOUT=$(cd "$HERE/.." && pwd)
-if [ -z "${SHARED_BENCH:-}" ]; then
-  for d in "$HERE/../../shared/bench" /work/shared/bench; do
-    if [ -x "$d/make-repo.sh" ]; then SHARED_BENCH=$(cd "$d" && pwd); break; fi
-  done
-fi
-SHARED_BENCH=${SHARED_BENCH:-}
 CAIRN_WAR=${CAIRN_WAR:-$CHECKOUT/target/cairn.war}
 BENCH_WORK=${BENCH_WORK:-/tmp/cairn-bench}
 REPO_COMMITS=${REPO_COMMITS:-80000}
@@ -54,8 +48,6 @@ REQUESTS=${REQUESTS:-200}
 WARMUP=${WARMUP:-50}
 CLONES=${CLONES:-8}
 CLONE_MODE=${CLONE_MODE:-upload}
-# on Java 17-19, keep compiled code (docs/performance.md, "The JVM")
-CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:--Xmx1g$(java -version 2>&1 | awk -F'"' 'NR == 1 { split($2, v, "."); if (v[1] + 0 < 20) print " -XX:-UseCodeCacheFlushing" }')}
 START_TIMEOUT=${START_TIMEOUT:-180}
 PHASE_TIMEOUT=${PHASE_TIMEOUT:-900}
 REPO=bench.git
@@ -63,33 +55,17 @@ export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0
 
 log() { echo "[ui.sh] $*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
+CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:-$(bench_java_opts 1g)}
 
-[ -n "$SHARED_BENCH" ] && [ -x "$SHARED_BENCH/make-repo.sh" ] || die "shared harness not found: set SHARED_BENCH"
+bench_find_shared make-repo.sh
 [ -f "$CAIRN_WAR" ] || die "$CAIRN_WAR not found: run 'mvn -B package -DskipTests' first, or set CAIRN_WAR"
 for c in java git awk curl openssl; do command -v "$c" >/dev/null || die "$c not found"; done
 case $CLONE_MODE in upload|git) ;; *) die "CLONE_MODE must be upload or git" ;; esac
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # ---- the repository (cached, the same folder layout as clone.sh) ---------------------------------------------------
-mkdir -p "$BENCH_WORK"
-BENCH_WORK=$(cd "$BENCH_WORK" && pwd)
-bm=""; [ "$BITMAP" = 1 ] && bm=-bitmap
-REPOS_DIR=$BENCH_WORK/repo-$REPO_COMMITS-$REPO_FILES-$REPO_LARGE-$REPO_LARGE_MIB-$REPO_SEED$bm
-if [ -d "$REPOS_DIR/$REPO" ]; then
-  log "reusing $REPOS_DIR/$REPO"
-else
-  gen=$BENCH_WORK/.gen-$$
-  rm -rf "$gen"; mkdir -p "$gen"
-  log "generating: make-repo.sh $REPO_COMMITS $REPO_FILES $REPO_LARGE $REPO_LARGE_MIB $REPO_SEED"
-  t0=$SECONDS
-  BITMAP=$BITMAP "$SHARED_BENCH/make-repo.sh" "$gen/$REPO" "$REPO_COMMITS" "$REPO_FILES" "$REPO_LARGE" "$REPO_LARGE_MIB" \
-    "$REPO_SEED"
-  mv "$gen" "$REPOS_DIR"
-  log "generated in $((SECONDS - t0)) s"
-fi
+bench_repo "$BITMAP"
 GIT_DIR=$REPOS_DIR/$REPO
 OBJECTS=$(git --git-dir="$GIT_DIR" count-objects -v | awk '/^(count|in-pack):/ { n += $2 } END { print n }')
 HEAD_ID=$(git --git-dir="$GIT_DIR" rev-parse HEAD)
@@ -107,12 +83,7 @@ cleanup() {
   : > "$RUN_DIR/stop" 2>/dev/null || true
   for w in $WORKERS; do kill -TERM "$w" 2>/dev/null || true; done
   for w in $WORKERS; do wait "$w" 2>/dev/null || true; done
-  if [ -n "$CAIRN_PID" ]; then
-    kill -TERM "$CAIRN_PID" 2>/dev/null || true
-    for _ in $(seq 1 200); do kill -0 "$CAIRN_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$CAIRN_PID" 2>/dev/null || true
-    wait "$CAIRN_PID" 2>/dev/null || true
-  fi
+  cairn_stop
   rm -rf "$RUN_DIR/cairn-data" "$RUN_DIR"/clone-*
   rm -rf "$BENCH_WORK/.gen-$$"
   exit "$rc"
@@ -124,21 +95,8 @@ trap 'exit 143' TERM
 # ---- Cairn ---------------------------------------------------------------------------------------------------------
 # gc_threads = 0: Cairn never repacks the shared, cached repository
 printf '[cairn]\nrepos_dir = %s\n[git]\ngc_threads = 0\n%s\n' "$REPOS_DIR" "$CAIRN_INI_EXTRA" > "$RUN_DIR/cairn.ini"
-PORT=$(free_port)
-: > "$RUN_DIR/cairn.out"
-# shellcheck disable=SC2086  # a list of options
-CAIRN_ADMIN_PASSWORD=bench-$$ java $CAIRN_JAVA_OPTS -Xlog:gc:file="$RUN_DIR/gc.log" -jar "$CAIRN_WAR" --port "$PORT" --host 127.0.0.1 \
-  --data "$RUN_DIR/cairn-data" --config "$RUN_DIR/cairn.ini" > "$RUN_DIR/cairn.out" 2> "$RUN_DIR/cairn.err" &
-CAIRN_PID=$!
-t0=$SECONDS port=""
-while [ $((SECONDS - t0)) -lt "$START_TIMEOUT" ]; do
-  port=$(sed -n 's#^Cairn is running at http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$RUN_DIR/cairn.out")
-  [ -n "$port" ] && break
-  kill -0 "$CAIRN_PID" 2>/dev/null || { tail -20 "$RUN_DIR/cairn.err" >&2; CAIRN_PID=""; die "Cairn exited"; }
-  sleep 0.2
-done
-[ -n "$port" ] || die "Cairn did not start within $START_TIMEOUT s; see $RUN_DIR/cairn.err"
-BASE=http://127.0.0.1:$port
+CAIRN_ADMIN_PASSWORD=bench-$$ cairn_start "$RUN_DIR" "$RUN_DIR/cairn.ini" --data "$RUN_DIR/cairn-data"
+BASE=http://127.0.0.1:$CAIRN_PORT
 [ "$(awk '{ print int($1) }' /proc/loadavg)" -le 2 ] || log "warning: the machine is busy (load $(cut -d' ' -f1-3 /proc/loadavg)): figures will be noisy"
 log "Cairn (pid $CAIRN_PID, $CAIRN_JAVA_OPTS) on $BASE; $REPO: $OBJECTS objects, HEAD $HEAD_ID"
 
@@ -235,7 +193,7 @@ log "starting $CLONES concurrent clones ($CLONE_MODE)"
 for k in $(seq 1 "$CLONES"); do clone_worker "$k" & WORKERS="$WORKERS $!"; done
 # measure once every clone is under way: the server has started $CLONES pack generations or queued them
 for _ in $(seq 1 100); do
-  busy=$(ss -tn state established "( sport = :$port )" 2>/dev/null | tail -n +2 | wc -l)
+  busy=$(ss -tn state established "( sport = :$CAIRN_PORT )" 2>/dev/null | tail -n +2 | wc -l)
   [ "$busy" -ge "$CLONES" ] && break
   sleep 0.1
 done
@@ -251,7 +209,7 @@ DONE=$(wc -l < "$RUN_DIR/clones.log")
 {
   echo "Cairn web UI, $REPO ($OBJECTS objects, $REPO_COMMITS commits, $REPO_FILES files); $REQUESTS requests per"
   echo "page and phase (pages interleaved) after $WARMUP warm-up requests; times in ms (curl time_total, loopback);"
-  echo "bitmap: $BITMAP; GC pauses during the run: $(grep -c 'Pause' "$RUN_DIR/gc.log" 2>/dev/null || echo 0)"
+  echo "bitmap: $BITMAP; GC pauses during the run: $(grep -c 'Pause' "$RUN_DIR/cairn-gc.log" 2>/dev/null || echo 0)"
   cat "$RUN_DIR/phases.txt"
   echo "(the load average counts every process of the machine: other work running meanwhile shows there)"
   echo "loaded = while $CLONES clones ($CLONE_MODE) run; $DONE clones completed meanwhile. File: $FILE"
